@@ -1,0 +1,113 @@
+"""The ordered list of schema migrations. Never edit one that has shipped: add one.
+
+Migration N brings ``PRAGMA user_version`` from N-1 to N; :mod:`app.store`
+runs each in its own transaction.
+"""
+
+import secrets
+import sqlite3
+
+# Letters that cannot be mistaken for digits when read aloud or handwritten.
+DEVICE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _run(conn: sqlite3.Connection, script: str) -> None:
+    """Run each statement of ``script`` inside the caller's transaction.
+
+    ``executescript`` would commit first, breaking the migration's atomicity.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError("incomplete SQL statement in migration")
+
+
+def _v1_first_tables(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        CREATE TABLE club (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL,
+            siret TEXT NOT NULL,
+            rna TEXT NOT NULL,
+            federation TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        );
+
+        -- One registration of a young person with a pass'Sport (or, while the
+        -- code is awaited, with a deposit cheque).
+        CREATE TABLE validations (
+            id INTEGER PRIMARY KEY,
+            receipt_no TEXT NOT NULL UNIQUE,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            code TEXT,
+            season INTEGER NOT NULL,
+            last_name TEXT NOT NULL,
+            first_name TEXT NOT NULL,
+            birth_date TEXT NOT NULL,
+            activity TEXT NOT NULL DEFAULT '',
+            fee_cents INTEGER CHECK (fee_cents IS NULL OR fee_cents >= 0),
+            amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
+            state TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL DEFAULT '',
+            cheque_number TEXT,
+            cheque_bank TEXT,
+            cheque_cents INTEGER,
+            cheque_state TEXT,
+            cancelled_at TEXT,
+            cancel_reason TEXT,
+            national_id TEXT,
+            national_state TEXT,
+            national_at TEXT,
+            paid_cents INTEGER,
+            paid_on TEXT,
+            CHECK (code IS NOT NULL OR state IN ('awaiting_code', 'cancelled'))
+        );
+        CREATE UNIQUE INDEX validations_one_live_code
+            ON validations(code) WHERE code IS NOT NULL AND state != 'cancelled';
+        CREATE INDEX validations_recorded_at ON validations(recorded_at);
+        CREATE INDEX validations_names ON validations(last_name, first_name);
+
+        -- What the sync engine must still tell the national service. Written in
+        -- the same transaction as the change it carries.
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            validation_id INTEGER NOT NULL REFERENCES validations(id),
+            kind TEXT NOT NULL CHECK (kind IN ('redeem', 'cancel')),
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            sent_at TEXT,
+            last_error TEXT
+        );
+        CREATE INDEX outbox_pending ON outbox(sent_at, id);
+
+        -- What happened, in order. Kept with the financial proof.
+        CREATE TABLE journal (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            validation_id INTEGER REFERENCES validations(id),
+            actor TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX journal_validation ON journal(validation_id);
+        """,
+    )
+    device = "".join(secrets.choice(DEVICE_ALPHABET) for _ in range(3))
+    conn.execute("INSERT INTO meta(key, value) VALUES ('device', ?)", (device,))
+    conn.execute("INSERT INTO meta(key, value) VALUES ('receipt_seq', '0')")
+
+
+MIGRATIONS = (_v1_first_tables,)

@@ -1,0 +1,65 @@
+"""Strict test set-up: offscreen Qt, a private home folder per test, and failures on
+warnings logged by the program, on Qt warnings (pytest-qt, see pyproject.toml) and
+on threads left running."""
+
+import logging
+import os
+import threading
+
+import pytest
+from hypothesis import settings
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.pop("PASSSPORT_CLUB_HOME", None)
+
+# Same examples on every run: the suite is deterministic.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile("ci")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    """Every test runs with its own PASSSPORT_CLUB_HOME; nothing touches the real folders."""
+    root = tmp_path / "home"
+    monkeypatch.setenv("PASSSPORT_CLUB_HOME", str(root))
+    return root
+
+
+@pytest.fixture(autouse=True)
+def logged(request):
+    """The warnings the program logged during the test; any left unexpected fails it."""
+    handler = _Collect()
+    logger = logging.getLogger("passsport")
+    logger.addHandler(handler)
+    yield handler.records
+    logger.removeHandler(handler)
+    if handler.records and "expected_warnings" not in request.fixturenames:
+        lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in handler.records)
+        pytest.fail(f"the program logged warnings:\n{lines}")
+
+
+@pytest.fixture
+def expected_warnings(logged):
+    """Use in a test that makes the program log a warning on purpose; returns the records."""
+    return logged
+
+
+@pytest.fixture(autouse=True)
+def fail_on_leftover_threads():
+    before = set(threading.enumerate())
+    yield
+    leftover = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    for thread in leftover:
+        thread.join(timeout=5)
+    still = [t.name for t in leftover if t.is_alive()]
+    if still:
+        pytest.fail(f"threads left running: {still}")

@@ -1,0 +1,60 @@
+"""The program as a user starts it: a real process, a real log file."""
+
+import os
+import subprocess
+import sys
+
+from app.logs import get_logger, setup_logging
+from app.paths import default_paths
+
+
+def run_program(*args, env_extra=None, drop=()):
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_without_a_screen_it_says_so_in_one_sentence(home):
+    result = run_program(drop=("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Aucun écran n'est disponible : lancez pass'Sport Club depuis une session graphique."
+    )
+    assert not home.exists(), "nothing is written when the program cannot start"
+
+
+def test_smoke_test_starts_shows_the_window_and_quits_cleanly(home):
+    result = run_program("--smoke-test", drop=("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+    assert result.returncode == 0, result.stderr
+    assert not home.exists(), "the smoke test works in a temporary folder of its own"
+
+
+def test_a_normal_start_creates_its_database_and_log_in_the_home_folder(home):
+    result = run_program("--startup-time")
+    assert result.returncode == 0, result.stderr
+    assert 0 < float(result.stdout.strip()) < 30
+    paths = default_paths()
+    assert paths.database.is_file()
+    log = paths.log_file.read_text(encoding="utf-8")
+    assert "starting, version" in log and "stopped with status 0" in log
+
+
+def test_the_log_goes_to_a_rotating_file_and_never_to_the_console(home, capsys):
+    handler = setup_logging(default_paths().log_file)
+    try:
+        get_logger("test").info("hello %s", "log")
+        handler.flush()
+        assert "hello log" in default_paths().log_file.read_text(encoding="utf-8")
+        captured = capsys.readouterr()
+        assert captured.err == "" and captured.out == ""
+    finally:
+        import logging
+
+        logging.getLogger("passsport").removeHandler(handler)
+        handler.close()

@@ -1,0 +1,83 @@
+"""The main window, driven through its widgets with the keyboard."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.ui_helpers import VALID_SIRET, open_desk, open_window, type_text
+from ui.club_form import ClubForm
+from ui.home import HomePage
+
+
+@pytest.fixture
+def desk():
+    d = open_desk()
+    yield d
+    d.close()
+
+
+def type_into(qtbot, widget, text):
+    widget.setFocus()
+    qtbot.keyClicks(widget, text)
+
+
+def test_first_start_asks_for_the_club_and_explains_each_error(qtbot, desk):
+    window = open_window(qtbot, desk)
+    form = window.stack.currentWidget()
+    assert isinstance(form, ClubForm)
+    assert "Bienvenue" in form.title.text()
+    assert not window.home_button.isVisible(), "there is no home before the club exists"
+    assert QApplication.focusWidget() is form.fields["name"].edit
+
+    type_text(qtbot, form.fields["name"].edit, "Étoile sportive d'Hérouville")
+    type_into(qtbot, form.fields["siret"].edit, "732 829 320 00075")
+    type_into(qtbot, form.fields["rna"].edit, "W12345")
+    qtbot.keyClick(form.fields["rna"].edit, Qt.Key.Key_Return)
+
+    assert window.stack.currentWidget() is form, "nothing is saved while a field is wrong"
+    assert form.fields["siret"].error.isVisible()
+    assert "mal tapé" in form.fields["siret"].error.text()
+    assert "W suivi" in form.fields["rna"].error.text() or "W751234567" in (
+        form.fields["rna"].error.text()
+    )
+    assert not form.fields["name"].error.isVisible()
+    assert QApplication.focusWidget() is form.fields["siret"].edit, "focus goes to the first error"
+    assert desk.club_profile() is None
+
+    form.fields["siret"].edit.clear()
+    qtbot.keyClicks(form.fields["siret"].edit, VALID_SIRET)
+    form.fields["rna"].edit.clear()
+    type_into(qtbot, form.fields["rna"].edit, "w751234567")
+    qtbot.keyClick(form.fields["rna"].edit, Qt.Key.Key_Return)
+
+    assert isinstance(window.stack.currentWidget(), HomePage)
+    assert window.message.isVisible() and "enregistré" in window.message.text()
+    assert window.club_label.text() == "Étoile sportive d'Hérouville"
+    assert desk.club_profile().rna == "W751234567"
+
+
+def test_home_offers_only_tasks_that_work_and_escape_leads_back(qtbot, desk):
+    desk.save_club_profile("Club", VALID_SIRET, "W751234567")
+    window = open_window(qtbot, desk)
+    home = window.stack.currentWidget()
+    assert isinstance(home, HomePage)
+    assert list(home.buttons) == ["club"]
+    button = home.buttons["club"]
+    assert button.height() >= 48
+    assert QApplication.focusWidget() is button
+
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    form = window.stack.currentWidget()
+    assert isinstance(form, ClubForm)
+    assert form.fields["siret"].text() == "732 829 320 00074"
+    assert window.home_button.isVisible()
+
+    qtbot.keyClick(form.fields["name"].edit, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is home
+
+
+def test_the_status_area_says_what_waits_to_be_sent(qtbot, desk):
+    desk.save_club_profile("Club", VALID_SIRET, "W751234567")
+    window = open_window(qtbot, desk)
+    assert window.status.pending.text() == "Aucune inscription à envoyer."
+    assert "compte national" in window.status.connection.text()

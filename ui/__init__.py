@@ -1,0 +1,1 @@
+"""pass'Sport Club: the Qt interface. Widgets only; actions call app services."""

@@ -1,0 +1,82 @@
+"""The club's identity form: asked at first start, changeable from the home screen."""
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QHBoxLayout, QPushButton
+
+from app.club import ClubProfile
+from app.desk import Desk
+from app.errors import FormError
+from ui import texts
+from ui.widgets import Field, Page
+
+
+class ClubForm(Page):
+    def __init__(
+        self,
+        desk: Desk,
+        on_saved: Callable[[ClubProfile], None],
+        on_cancel: Callable[[], None] | None = None,
+        parent=None,
+    ) -> None:
+        first_run = desk.club_profile() is None
+        super().__init__(
+            texts.CLUB_FIRST_TITLE if first_run else texts.CLUB_EDIT_TITLE,
+            texts.CLUB_FIRST_INTRO if first_run else texts.CLUB_EDIT_INTRO,
+            parent,
+        )
+        self._desk = desk
+        self._on_saved = on_saved
+        self.fields = {
+            "name": Field(texts.CLUB_NAME),
+            "siret": Field(texts.CLUB_SIRET),
+            "rna": Field(texts.CLUB_RNA),
+            "federation": Field(texts.CLUB_FEDERATION),
+        }
+        for field in self.fields.values():
+            self.body.addWidget(field)
+            field.edit.returnPressed.connect(self.save)
+        self.fields["siret"].edit.setMaxLength(40)
+        self.fields["rna"].edit.setMaxLength(20)
+        profile = desk.club_profile()
+        if profile:
+            self.fields["name"].edit.setText(profile.name)
+            self.fields["siret"].edit.setText(profile.siret_display)
+            self.fields["rna"].edit.setText(profile.rna)
+            self.fields["federation"].edit.setText(profile.federation)
+
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(texts.SAVE)
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.save_button)
+        if on_cancel and not first_run:
+            cancel = QPushButton(texts.CANCEL)
+            cancel.clicked.connect(on_cancel)
+            buttons.addWidget(cancel)
+        buttons.addStretch(1)
+        self.body.addLayout(buttons)
+
+    def on_shown(self) -> None:
+        self.fields["name"].edit.setFocus()
+
+    def save(self) -> None:
+        values = {key: field.text() for key, field in self.fields.items()}
+        try:
+            profile = self._desk.save_club_profile(**values)
+        except FormError as error:
+            self._show_errors(error.fields)
+            return
+        self._show_errors({})
+        self._on_saved(profile)
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        first = None
+        for key, field in self.fields.items():
+            reason = errors.get(key)
+            field.set_error(texts.FIELD_ERRORS.get(reason) if reason else None)
+            if reason and first is None:
+                first = field
+        if first is not None:
+            first.edit.setFocus()
+            first.edit.selectAll()

@@ -1,0 +1,26 @@
+"""The home screen: a few large buttons, one task each."""
+
+from collections.abc import Callable
+
+from ui import texts
+from ui.widgets import BigButton, Page
+
+
+class HomePage(Page):
+    def __init__(self, parent=None) -> None:
+        super().__init__(texts.HOME_TITLE, parent=parent)
+        self.buttons: dict[str, BigButton] = {}
+
+    def add_task(
+        self, key: str, label: str, icon_name: str, hint: str, action: Callable[[], None]
+    ) -> BigButton:
+        """Offer a task. Only tasks that work are added (see ui/window.py)."""
+        button = BigButton(label, icon_name, hint)
+        button.clicked.connect(action)
+        self.body.addWidget(button)
+        self.buttons[key] = button
+        return button
+
+    def on_shown(self) -> None:
+        if self.buttons:
+            next(iter(self.buttons.values())).setFocus()
