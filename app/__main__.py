@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     from app.desk import Desk
     from app.logs import get_logger, setup_logging
     from app.paths import default_paths
+    from app.seasons import load_seasons
+    from app.settings import Settings
     from app.store import open_store
 
     paths = default_paths().create()
@@ -63,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
 
     install_exception_hook(paths.log_file)
     status = run(
-        lambda: Desk(open_store(paths.database, paths.backups)),
+        lambda: Desk(open_store(paths.database, paths.backups), load_seasons()),
+        Settings(paths.settings_file),
         sys.argv[:1],
         quit_when_shown=args.smoke_test or args.startup_time,
         on_shown=_report_startup if args.startup_time else None,

@@ -8,22 +8,42 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from app import club
+from app import club, search, validations
 from app.club import ClubProfile
+from app.codes import PassCode, parse_code
+from app.errors import FormError, KnownError
+from app.people import Person, check_extras, check_person, clean_name, parse_money
+from app.seasons import Season, SeasonTable
+from app.validations import ChequeState, Validation
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class DeskError(KnownError):
+    """``no_open_season``: no season takes registrations today."""
+
+
 class Desk:
-    def __init__(self, conn: sqlite3.Connection, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        seasons: SeasonTable,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self._conn = conn
+        self.seasons = seasons
         self._clock = clock
+        self.volunteer = ""  # first name given at the start of a desk session
 
     def close(self) -> None:
         self._conn.close()
 
+    def now(self) -> datetime:
+        return self._clock()
+
+    # Club
     def club_profile(self) -> ClubProfile | None:
         return club.load_profile(self._conn)
 
@@ -32,6 +52,129 @@ class Desk:
     ) -> ClubProfile:
         return club.save_profile(self._conn, club.make_profile(name, siret, rna, federation))
 
+    def set_volunteer(self, first_name: str) -> str:
+        name, reason = clean_name(first_name)
+        if reason and reason != "required":
+            raise FormError({"volunteer": reason})
+        self.volunteer = name
+        return name
+
+    # Registration
+    def read_code(self, text: str) -> tuple[PassCode, Validation | None]:
+        """The code typed and, if this code is already registered here, that registration."""
+        code = parse_code(text, self.seasons, self.now())
+        return code, validations.find_live_by_code(self._conn, code)
+
+    def season_of(self, code: PassCode) -> Season:
+        return self.seasons.by_year(code.year)
+
+    def open_season(self) -> Season:
+        """The season taking registrations now (for a registration without a code)."""
+        season = self.seasons.for_date(self.now())
+        if season is None or not season.is_open(self.now()):
+            raise DeskError("no_open_season")
+        return season
+
+    def check_person(self, last_name: str, first_name: str, birth: str, season: Season) -> Person:
+        today = self.now().astimezone(season.timezone).date()
+        return check_person(last_name, first_name, birth, season, today)
+
+    def check_extras(self, activity: str, fee: str) -> tuple[str, int | None]:
+        return check_extras(activity, fee)
+
+    def validate(
+        self, code: PassCode, person: Person, activity: str = "", fee_cents: int | None = None
+    ) -> Validation:
+        """Record a pass'Sport. Saved when this returns; sent to the national service later."""
+        return validations.record(
+            self._conn,
+            code,
+            person,
+            self.season_of(code),
+            self.now(),
+            self.volunteer,
+            activity,
+            fee_cents,
+        )
+
+    def take_deposit(
+        self,
+        person: Person,
+        season: Season,
+        number: str,
+        bank: str,
+        amount: str,
+        activity: str = "",
+        fee_cents: int | None = None,
+    ) -> Validation:
+        """Register with a deposit cheque while the family waits for its code."""
+        errors = {}
+        number = " ".join(number.split())
+        bank = " ".join(bank.split())
+        if not number:
+            errors["cheque_number"] = "required"
+        if not bank:
+            errors["cheque_bank"] = "required"
+        cents, reason = parse_money(amount)
+        if reason or cents is None:
+            errors["cheque_amount"] = reason or "required"
+        if errors:
+            raise FormError(errors)
+        cheque = validations.Cheque(number[:40], bank[:60], cents)
+        return validations.record(
+            self._conn,
+            None,
+            person,
+            season,
+            self.now(),
+            self.volunteer,
+            activity,
+            fee_cents,
+            cheque,
+        )
+
+    def attach_code(self, validation_id: int, code: PassCode) -> Validation:
+        return validations.attach_code(self._conn, validation_id, code, self.now(), self.volunteer)
+
+    def settle_cheque(self, validation_id: int, outcome: ChequeState) -> Validation:
+        return validations.settle_cheque(
+            self._conn, validation_id, outcome, self.now(), self.volunteer
+        )
+
+    def cancel(self, validation_id: int, reason: str) -> Validation:
+        reason = " ".join(reason.split())
+        if not reason:
+            raise FormError({"reason": "required"})
+        return validations.cancel(
+            self._conn, validation_id, reason[:200], self.now(), self.volunteer
+        )
+
+    def correct_person(self, validation_id: int, last: str, first: str, birth: str) -> Validation:
+        current = validations.get(self._conn, validation_id)
+        person = self.check_person(last, first, birth, self.seasons.by_year(current.season))
+        return validations.correct_person(
+            self._conn, validation_id, person, self.now(), self.volunteer
+        )
+
+    def was_printed(self, validation_id: int) -> bool:
+        """True when a receipt was already printed: the next one says DUPLICATA."""
+        return validations.was_printed(self._conn, validation_id)
+
+    def note_printed(self, validation_id: int) -> None:
+        validations.note_printed(self._conn, validation_id, self.now(), self.volunteer)
+
+    # Finding
+    def get(self, validation_id: int) -> Validation:
+        return validations.get(self._conn, validation_id)
+
+    def find(self, query: str) -> list[Validation]:
+        return search.search(self._conn, query, self.now().date())
+
+    def name_suggestions(self) -> list[str]:
+        return search.name_suggestions(self._conn)
+
     def pending_count(self) -> int:
         """How many changes wait to be sent to the national service."""
-        return self._conn.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
+        return self._conn.execute(
+            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND withdrawn_at IS NULL"
+        ).fetchone()[0]

@@ -72,6 +72,7 @@ def _v1_first_tables(conn: sqlite3.Connection) -> None:
             national_at TEXT,
             paid_cents INTEGER,
             paid_on TEXT,
+            search_text TEXT NOT NULL DEFAULT '',
             CHECK (code IS NOT NULL OR state IN ('awaiting_code', 'cancelled'))
         );
         CREATE UNIQUE INDEX validations_one_live_code
@@ -89,9 +90,11 @@ def _v1_first_tables(conn: sqlite3.Connection) -> None:
             attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt_at TEXT,
             sent_at TEXT,
+            withdrawn_at TEXT,
             last_error TEXT
         );
-        CREATE INDEX outbox_pending ON outbox(sent_at, id);
+        CREATE INDEX outbox_pending ON outbox(sent_at, withdrawn_at, id);
+        CREATE INDEX outbox_validation ON outbox(validation_id);
 
         -- What happened, in order. Kept with the financial proof.
         CREATE TABLE journal (
@@ -103,6 +106,14 @@ def _v1_first_tables(conn: sqlite3.Connection) -> None:
             detail TEXT NOT NULL DEFAULT ''
         );
         CREATE INDEX journal_validation ON journal(validation_id);
+
+        -- A registration as the program reads it: with whether it was sent.
+        CREATE VIEW validation_rows AS
+            SELECT v.*, EXISTS (
+                SELECT 1 FROM outbox o WHERE o.validation_id = v.id
+                AND o.kind = 'redeem' AND o.sent_at IS NOT NULL
+            ) AS sent
+            FROM validations v;
         """,
     )
     device = "".join(secrets.choice(DEVICE_ALPHABET) for _ in range(3))

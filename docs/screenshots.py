@@ -7,6 +7,7 @@ with sample data, grabbed to PNG, and must then be looked at by a person.
 import os
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,12 +18,17 @@ from PySide6.QtWidgets import QApplication
 
 from app.desk import Desk
 from app.paths import default_paths
+from app.seasons import load_seasons
+from app.settings import Settings
 from app.store import open_store
 from ui.app import make_application
+from ui.printing import ReceiptPrinter
 from ui.window import MainWindow
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 SIZE = (1100, 720)
+# A day of the 2025 campaign, so that the sample codes are open.
+DESK_DAY = datetime(2025, 9, 13, 9, 47, tzinfo=UTC)
 
 
 def grab(window: MainWindow, name: str) -> None:
@@ -32,13 +38,20 @@ def grab(window: MainWindow, name: str) -> None:
     print(OUT / f"{name}.png")
 
 
-def main() -> None:
-    make_application([])
-    paths = default_paths().create()
-    desk = Desk(open_store(paths.database, paths.backups))
-    window = MainWindow(desk)
+def new_window(desk: Desk, settings: Settings) -> MainWindow:
+    window = MainWindow(desk, settings, ReceiptPrinter(desk, settings))
     window.resize(*SIZE)
     window.show()
+    return window
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    make_application([])
+    paths = default_paths().create()
+    desk = Desk(open_store(paths.database, paths.backups), load_seasons(), lambda: DESK_DAY)
+    settings = Settings(paths.settings_file)
+    window = new_window(desk, settings)
     grab(window, "premier-demarrage")
     form = window.stack.currentWidget()
     form.fields["name"].edit.setText("US Belleville")
@@ -49,10 +62,34 @@ def main() -> None:
         "Union sportive de Belleville", "73282932000074", "W751234567", "Football"
     )
     window.close()
-    window = MainWindow(desk)
-    window.resize(*SIZE)
-    window.show()
+
+    window = new_window(desk, settings)
     grab(window, "accueil")
+    page = window.desk_flow.start()
+    page.volunteer.edit.setText("Julie")
+    page.code.edit.setText("25-ABCD-EFGO")
+    page.changed.emit(page.code.text())
+    grab(window, "code-erreur")
+    page.code.edit.setText("")
+    page.prefill("25ABCDEFGH")
+    person = window.stack.currentWidget()
+    for key, value in (
+        ("last_name", "Lefèvre"),
+        ("first_name", "Léa"),
+        ("birth_date", "15/03/2012"),
+        ("activity", "Judo"),
+        ("fee", "150"),
+    ):
+        person.fields[key].edit.setText(value)
+    grab(window, "jeune")
+    person.submitted.emit()
+    grab(window, "verification")
+    window.stack.currentWidget().confirm.emit()
+    grab(window, "enregistre")
+    window.find()
+    grab(window, "retrouver")
+    window.open_record(desk.find("")[0].id)
+    grab(window, "inscription")
     desk.close()
 
 

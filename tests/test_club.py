@@ -3,10 +3,8 @@
 import pytest
 
 from app.club import check_rna, check_siret, make_profile
-from app.desk import Desk
 from app.errors import FormError
-from app.paths import default_paths
-from app.store import open_store
+from tests.factories import open_desk
 
 VALID_SIRET = "73282932000074"
 
@@ -57,12 +55,11 @@ def test_every_wrong_field_is_named_at_once():
 
 
 def test_the_profile_survives_a_restart_and_can_be_changed():
-    paths = default_paths().create()
-    desk = Desk(open_store(paths.database, paths.backups))
+    desk = open_desk(with_club=False)
     assert desk.club_profile() is None
     desk.save_club_profile("  US  Jeunesse\tBelleville ", "732 829 320 00074", "w751234567")
     desk.close()
-    desk = Desk(open_store(paths.database, paths.backups))
+    desk = open_desk(with_club=False)
     profile = desk.club_profile()
     assert profile.name == "US Jeunesse Belleville"
     assert profile.siret == VALID_SIRET

@@ -4,14 +4,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.ui_helpers import VALID_SIRET, open_desk, open_window, type_text
+from tests.factories import VALID_SIRET, open_desk
+from tests.ui_helpers import open_window, type_text
 from ui.club_form import ClubForm
 from ui.home import HomePage
 
 
 @pytest.fixture
 def desk():
-    d = open_desk()
+    d = open_desk(with_club=False)
     yield d
     d.close()
 
@@ -61,12 +62,14 @@ def test_home_offers_only_tasks_that_work_and_escape_leads_back(qtbot, desk):
     window = open_window(qtbot, desk)
     home = window.stack.currentWidget()
     assert isinstance(home, HomePage)
-    assert list(home.buttons) == ["club"]
-    button = home.buttons["club"]
-    assert button.height() >= 48
-    assert QApplication.focusWidget() is button
+    assert list(home.buttons) == ["validate", "find", "club"]
+    assert all(b.height() >= 48 for b in home.buttons.values())
+    assert QApplication.focusWidget() is home.buttons["validate"]
 
-    qtbot.keyClick(button, Qt.Key.Key_Space)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is home.buttons["club"]
+    qtbot.keyClick(home.buttons["club"], Qt.Key.Key_Return)
     form = window.stack.currentWidget()
     assert isinstance(form, ClubForm)
     assert form.fields["siret"].text() == "732 829 320 00074"

@@ -1,26 +1,54 @@
 """Shared set-up for the tests that drive real widgets."""
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 
 from app.desk import Desk
 from app.paths import default_paths
-from app.store import open_store
+from app.settings import Settings
 from ui.app import make_application
+from ui.printing import ReceiptPrinter
 from ui.window import MainWindow
 
-VALID_SIRET = "73282932000074"
+
+class PdfPrinters:
+    """Stands in for the print dialogs: each print or save goes to a real PDF file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: list[Path] = []
+        self.cancel_next = False
+
+    def _next(self) -> Path:
+        path = self.folder / f"receipt-{len(self.files) + 1}.pdf"
+        self.files.append(path)
+        return path
+
+    def printer(self, parent) -> QPrinter | None:
+        if self.cancel_next:
+            self.cancel_next = False
+            return None
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(self._next()))
+        return printer
+
+    def pdf_path(self, parent, suggested: str) -> Path:
+        return self._next()
 
 
-def open_desk() -> Desk:
-    paths = default_paths().create()
-    return Desk(open_store(paths.database, paths.backups))
-
-
-def open_window(qtbot, desk: Desk) -> MainWindow:
+def open_window(
+    qtbot, desk: Desk, printers: PdfPrinters | None = None, settings: Settings | None = None
+) -> MainWindow:
     make_application([])
-    window = MainWindow(desk)
+    settings = settings or Settings(default_paths().settings_file)
+    printers = printers or PdfPrinters(default_paths().data)
+    printer = ReceiptPrinter(desk, settings, printers.printer, printers.pdf_path)
+    window = MainWindow(desk, settings, printer)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

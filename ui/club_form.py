@@ -47,11 +47,13 @@ class ClubForm(Page):
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton(texts.SAVE)
+        self.save_button.setAutoDefault(True)
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.save_button)
         if on_cancel and not first_run:
             cancel = QPushButton(texts.CANCEL)
+            cancel.setAutoDefault(True)
             cancel.clicked.connect(on_cancel)
             buttons.addWidget(cancel)
         buttons.addStretch(1)

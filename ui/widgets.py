@@ -2,6 +2,7 @@
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,6 +24,7 @@ class BigButton(QPushButton):
     def __init__(self, text: str, icon_name: str, hint: str = "", parent=None) -> None:
         super().__init__(icon(icon_name), text, parent)
         self.setObjectName("bigButton")
+        self.setAutoDefault(True)  # Enter presses the button that has the focus
         self.setIconSize(QSize(36, 36))
         self.setAccessibleName(text.replace("&", ""))
         if hint:
@@ -95,3 +97,20 @@ class Page(QScrollArea):
 
     def on_shown(self) -> None:
         """Called each time the page comes up; puts the focus where work starts."""
+
+
+def details_form(rows: list[tuple[str, str]]) -> tuple[QFormLayout, dict[str, QLabel]]:
+    """Label and value pairs, one per line; each value read out with its label."""
+    form = QFormLayout()
+    form.setHorizontalSpacing(24)
+    form.setVerticalSpacing(10)
+    values: dict[str, QLabel] = {}
+    for label, value in rows:
+        shown = QLabel(value)
+        shown.setObjectName("detailValue")
+        shown.setWordWrap(True)
+        shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        shown.setAccessibleName(f"{label} : {value}")
+        form.addRow(QLabel(label), shown)
+        values[label] = shown
+    return form, values

@@ -1,6 +1,6 @@
 """The main window: a top bar with the way home, the current screen, messages and status."""
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -14,9 +14,13 @@ from PySide6.QtWidgets import (
 
 from app.club import ClubProfile
 from app.desk import Desk
+from app.settings import Settings
 from ui import texts
 from ui.club_form import ClubForm
+from ui.desk_flow import DeskFlow
 from ui.home import HomePage
+from ui.printing import ReceiptPrinter
+from ui.records_flow import RecordsFlow
 from ui.style import icon
 from ui.widgets import Page
 
@@ -46,9 +50,13 @@ class StatusArea(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, desk: Desk, parent=None) -> None:
+    def __init__(
+        self, desk: Desk, settings: Settings, printer: ReceiptPrinter, parent=None
+    ) -> None:
         super().__init__(parent)
         self.desk = desk
+        self.desk_flow = DeskFlow(desk, printer, settings, self)
+        self.records = RecordsFlow(desk, printer, self.desk_flow, self)
         self.setWindowTitle(texts.APP_TITLE)
         self.resize(1100, 720)
 
@@ -65,6 +73,7 @@ class MainWindow(QMainWindow):
         self.home_button = QPushButton(icon("home"), texts.HOME)
         self.home_button.setToolTip(texts.HOME_HINT)
         self.home_button.setAccessibleName(texts.HOME)
+        self.home_button.setIconSize(QSize(22, 22))
         self.home_button.clicked.connect(self.go_home)
         title = QLabel(texts.APP_TITLE)
         title.setObjectName("appTitle")
@@ -92,9 +101,19 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.home = HomePage()
+        self.home.add_task(
+            "validate",
+            texts.TASK_VALIDATE,
+            "validate",
+            texts.TASK_VALIDATE_HINT,
+            self.start_validation,
+        )
+        self.home.add_task("find", texts.TASK_FIND, "search", texts.TASK_FIND_HINT, self.find)
         self.home.add_task("club", texts.TASK_CLUB, "club", texts.TASK_CLUB_HINT, self.edit_club)
         self.stack.addWidget(self.home)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.go_home)
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self, activated=self.start_validation)
+        QShortcut(QKeySequence(Qt.Key.Key_F3), self, activated=self.find)
 
         profile = desk.club_profile()
         if profile is None:
@@ -112,12 +131,16 @@ class MainWindow(QMainWindow):
     # Navigation
     def show_page(self, page: Page) -> None:
         previous = self.stack.currentWidget()
-        if page is not self.home and self.stack.indexOf(page) < 0:
+        if self.stack.indexOf(page) < 0:
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
-        if previous not in (None, self.home, page):
-            self.stack.removeWidget(previous)
-            previous.setParent(None)
+        # Pages out of sight are let go, except the one just left: it may still be running
+        # the very handler that brought us here.
+        for index in reversed(range(self.stack.count())):
+            widget = self.stack.widget(index)
+            if widget not in (self.home, page, previous):
+                self.stack.removeWidget(widget)
+                widget.setParent(None)
         self.home_button.setVisible(page is not self.home and self.desk.club_profile() is not None)
         page.on_shown()
 
@@ -125,6 +148,29 @@ class MainWindow(QMainWindow):
         if self.desk.club_profile() is None:
             return
         self.show_page(self.home)
+
+    def keyPressEvent(self, event) -> None:
+        """A code typed or scanned on the home screen starts a validation with it."""
+        if self.stack.currentWidget() is self.home and event.text().isdigit():
+            self.start_validation(event.text())
+            return
+        super().keyPressEvent(event)
+
+    def start_validation(self, typed: str = "") -> None:
+        if self.desk.club_profile() is None:
+            return
+        self.clear_message()
+        self.desk_flow.start(typed)
+
+    def find(self) -> None:
+        if self.desk.club_profile() is None:
+            return
+        self.clear_message()
+        self.records.find()
+
+    def open_record(self, validation_id: int) -> None:
+        self.clear_message()
+        self.records.open(validation_id)
 
     def edit_club(self) -> None:
         self.clear_message()

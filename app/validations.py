@@ -1,0 +1,336 @@
+"""Registrations at the desk: record, find, cancel, correct, deposit cheques.
+
+Every change is one transaction that writes the registration, its outbox entry
+for the national sync and a journal event together: after a crash either all
+three are there or none is.
+"""
+
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from app.codes import PassCode
+from app.errors import KnownError
+from app.people import Person, search_words
+from app.seasons import Season
+from app.store import transaction
+
+
+class State(StrEnum):
+    TO_SEND = "to_send"  # recorded here, not yet accepted by the national service
+    CONFIRMED = "confirmed"  # accepted by the national service
+    IN_PROCESSING = "in_processing"  # reimbursement being processed
+    PAID = "paid"  # reimbursed to the club
+    TO_CHECK = "to_check"  # refused by the national service: a person must look
+    AWAITING_CODE = "awaiting_code"  # registered with a deposit cheque, code to come
+    CANCELLED = "cancelled"
+
+
+class ChequeState(StrEnum):
+    HELD = "held"
+    RETURNED = "returned"
+    CASHED = "cashed"
+
+
+class ValidationError(KnownError):
+    """``duplicate_code`` (with ``existing``), ``not_found``, ``already_cancelled``,
+    ``already_sent`` (too late to correct), ``has_code``, ``no_cheque``."""
+
+
+@dataclass(frozen=True)
+class Validation:
+    id: int
+    receipt_no: str
+    code: str | None
+    season: int
+    last_name: str
+    first_name: str
+    birth_date: date
+    activity: str
+    fee_cents: int | None
+    amount_cents: int
+    state: State
+    recorded_at: datetime
+    recorded_by: str
+    cheque_number: str | None = None
+    cheque_bank: str | None = None
+    cheque_cents: int | None = None
+    cheque_state: ChequeState | None = None
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+    national_at: datetime | None = None
+    sent: bool = False
+
+    @property
+    def remaining_cents(self) -> int | None:
+        """What the family still pays, when the fee is known."""
+        if self.fee_cents is None:
+            return None
+        return max(0, self.fee_cents - self.amount_cents)
+
+
+@dataclass(frozen=True)
+class Cheque:
+    number: str
+    bank: str
+    cents: int
+
+
+def _when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def from_row(row: sqlite3.Row) -> Validation:
+    return Validation(
+        id=row["id"],
+        receipt_no=row["receipt_no"],
+        code=row["code"],
+        season=row["season"],
+        last_name=row["last_name"],
+        first_name=row["first_name"],
+        birth_date=date.fromisoformat(row["birth_date"]),
+        activity=row["activity"],
+        fee_cents=row["fee_cents"],
+        amount_cents=row["amount_cents"],
+        state=State(row["state"]),
+        recorded_at=datetime.fromisoformat(row["recorded_at"]),
+        recorded_by=row["recorded_by"],
+        cheque_number=row["cheque_number"],
+        cheque_bank=row["cheque_bank"],
+        cheque_cents=row["cheque_cents"],
+        cheque_state=ChequeState(row["cheque_state"]) if row["cheque_state"] else None,
+        cancelled_at=_when(row["cancelled_at"]),
+        cancel_reason=row["cancel_reason"],
+        national_at=_when(row["national_at"]),
+        sent=bool(row["sent"]),
+    )
+
+
+def get(conn: sqlite3.Connection, validation_id: int) -> Validation:
+    row = conn.execute("SELECT * FROM validation_rows WHERE id = ?", (validation_id,)).fetchone()
+    if row is None:
+        raise ValidationError("not_found")
+    return from_row(row)
+
+
+def find_live_by_code(conn: sqlite3.Connection, code: PassCode | str) -> Validation | None:
+    """The registration holding this code, unless it was cancelled."""
+    row = conn.execute(
+        "SELECT * FROM validation_rows WHERE code = ? AND state != 'cancelled'",
+        (str(code),),
+    ).fetchone()
+    return from_row(row) if row else None
+
+
+def _search_text(receipt_no: str, code: str | None, person: Person) -> str:
+    compact_code = (code or "").replace("-", "").lower()
+    receipt = receipt_no.replace("-", "").lower()
+    last, first = search_words(person.last_name), search_words(person.first_name)
+    # Also each name in one piece, so that "ndiaye" finds N'Diaye.
+    return " ".join((*last, *first, "".join(last), "".join(first), compact_code, receipt))
+
+
+def _next_receipt_no(conn: sqlite3.Connection) -> str:
+    seq = conn.execute(
+        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'receipt_seq'"
+        " RETURNING value"
+    ).fetchone()[0]
+    device = conn.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()[0]
+    return f"{device}-{int(seq):05d}"
+
+
+def _journal(
+    conn: sqlite3.Connection,
+    now: datetime,
+    kind: str,
+    validation_id: int | None,
+    actor: str,
+    detail: str = "",
+) -> None:
+    conn.execute(
+        "INSERT INTO journal(at, kind, validation_id, actor, detail) VALUES (?, ?, ?, ?, ?)",
+        (now.isoformat(), kind, validation_id, actor, detail),
+    )
+
+
+def _outbox(conn: sqlite3.Connection, now: datetime, validation_id: int, kind: str) -> None:
+    conn.execute(
+        "INSERT INTO outbox(validation_id, kind, created_at) VALUES (?, ?, ?)",
+        (validation_id, kind, now.isoformat()),
+    )
+
+
+def record(
+    conn: sqlite3.Connection,
+    code: PassCode | None,
+    person: Person,
+    season: Season,
+    now: datetime,
+    volunteer: str = "",
+    activity: str = "",
+    fee_cents: int | None = None,
+    cheque: Cheque | None = None,
+) -> Validation:
+    """Save a registration: with its code (sent to the national service later), or,
+    with no code yet, with a deposit cheque. Saved when this returns."""
+    if (code is None) == (cheque is None):
+        raise ValueError("a registration has either a code or a deposit cheque")
+    with transaction(conn):
+        if code is not None:
+            existing = find_live_by_code(conn, code)
+            if existing is not None:
+                raise ValidationError("duplicate_code", existing=existing)
+        receipt_no = _next_receipt_no(conn)
+        state = State.TO_SEND if code else State.AWAITING_CODE
+        cursor = conn.execute(
+            "INSERT INTO validations(receipt_no, idempotency_key, code, season, last_name,"
+            " first_name, birth_date, activity, fee_cents, amount_cents, state, recorded_at,"
+            " recorded_by, cheque_number, cheque_bank, cheque_cents, cheque_state, search_text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                receipt_no,
+                str(uuid.uuid4()),
+                str(code) if code else None,
+                season.year,
+                person.last_name,
+                person.first_name,
+                person.birth_date.isoformat(),
+                activity,
+                fee_cents,
+                season.amount_cents,
+                state,
+                now.isoformat(),
+                volunteer,
+                cheque.number if cheque else None,
+                cheque.bank if cheque else None,
+                cheque.cents if cheque else None,
+                ChequeState.HELD if cheque else None,
+                _search_text(receipt_no, str(code) if code else None, person),
+            ),
+        )
+        validation_id = cursor.lastrowid
+        if code is not None:
+            _outbox(conn, now, validation_id, "redeem")
+        _journal(conn, now, "validated" if code else "deposit_taken", validation_id, volunteer)
+    return get(conn, validation_id)
+
+
+def attach_code(
+    conn: sqlite3.Connection, validation_id: int, code: PassCode, now: datetime, volunteer: str = ""
+) -> Validation:
+    """The code of a registration taken with a deposit cheque has arrived."""
+    with transaction(conn):
+        current = get(conn, validation_id)
+        if current.state != State.AWAITING_CODE:
+            raise ValidationError("has_code")
+        existing = find_live_by_code(conn, code)
+        if existing is not None:
+            raise ValidationError("duplicate_code", existing=existing)
+        person = Person(current.last_name, current.first_name, current.birth_date)
+        conn.execute(
+            "UPDATE validations SET code = ?, state = ?, search_text = ? WHERE id = ?",
+            (
+                str(code),
+                State.TO_SEND,
+                _search_text(current.receipt_no, str(code), person),
+                validation_id,
+            ),
+        )
+        _outbox(conn, now, validation_id, "redeem")
+        _journal(conn, now, "code_attached", validation_id, volunteer)
+    return get(conn, validation_id)
+
+
+def settle_cheque(
+    conn: sqlite3.Connection,
+    validation_id: int,
+    outcome: ChequeState,
+    now: datetime,
+    volunteer: str = "",
+) -> Validation:
+    """The deposit cheque was given back to the family, or cashed."""
+    with transaction(conn):
+        current = get(conn, validation_id)
+        if current.cheque_state is None:
+            raise ValidationError("no_cheque")
+        conn.execute(
+            "UPDATE validations SET cheque_state = ? WHERE id = ?", (outcome, validation_id)
+        )
+        _journal(conn, now, f"cheque_{outcome}", validation_id, volunteer)
+    return get(conn, validation_id)
+
+
+def cancel(
+    conn: sqlite3.Connection, validation_id: int, reason: str, now: datetime, volunteer: str = ""
+) -> Validation:
+    """Cancel a registration. Nothing is erased: the cancellation is recorded, and the
+    national service is told if it already knew. The code may then be validated again."""
+    with transaction(conn):
+        current = get(conn, validation_id)
+        if current.state == State.CANCELLED:
+            raise ValidationError("already_cancelled")
+        conn.execute(
+            "UPDATE validations SET state = 'cancelled', cancelled_at = ?, cancel_reason = ?"
+            " WHERE id = ?",
+            (now.isoformat(), reason, validation_id),
+        )
+        withdrawn = conn.execute(
+            "UPDATE outbox SET withdrawn_at = ? WHERE validation_id = ? AND kind = 'redeem'"
+            " AND sent_at IS NULL AND withdrawn_at IS NULL",
+            (now.isoformat(), validation_id),
+        ).rowcount
+        if current.code and not withdrawn:
+            _outbox(conn, now, validation_id, "cancel")
+        _journal(conn, now, "cancelled", validation_id, volunteer)
+    return get(conn, validation_id)
+
+
+def correct_person(
+    conn: sqlite3.Connection,
+    validation_id: int,
+    person: Person,
+    now: datetime,
+    volunteer: str = "",
+) -> Validation:
+    """Fix a typing slip in the young person's details, while not yet sent."""
+    with transaction(conn):
+        current = get(conn, validation_id)
+        if current.sent:
+            raise ValidationError("already_sent")
+        if current.state == State.CANCELLED:
+            raise ValidationError("already_cancelled")
+        conn.execute(
+            "UPDATE validations SET last_name = ?, first_name = ?, birth_date = ?,"
+            " search_text = ? WHERE id = ?",
+            (
+                person.last_name,
+                person.first_name,
+                person.birth_date.isoformat(),
+                _search_text(current.receipt_no, current.code, person),
+                validation_id,
+            ),
+        )
+        _journal(conn, now, "person_corrected", validation_id, volunteer)
+    return get(conn, validation_id)
+
+
+def was_printed(conn: sqlite3.Connection, validation_id: int) -> bool:
+    """Whether a receipt was already printed: the next one is a duplicate."""
+    return (
+        conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM journal WHERE validation_id = ?"
+            " AND kind = 'receipt_printed')",
+            (validation_id,),
+        ).fetchone()[0]
+        == 1
+    )
+
+
+def note_printed(
+    conn: sqlite3.Connection, validation_id: int, now: datetime, volunteer: str = ""
+) -> None:
+    """Record that a receipt was printed (or saved as a PDF)."""
+    with transaction(conn):
+        _journal(conn, now, "receipt_printed", validation_id, volunteer)

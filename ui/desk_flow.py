@@ -1,0 +1,271 @@
+"""The desk flow: code, young person, review, result, then the next family.
+
+One object drives the pages in order and calls one desk action per step.
+"""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6.QtWidgets import QLabel
+
+from app.codes import CodeError, CodeReason, PassCode
+from app.desk import Desk
+from app.errors import FormError, KnownError
+from app.people import Person
+from app.seasons import Season
+from app.settings import Settings
+from app.validations import State, Validation, ValidationError
+from ui import french, texts
+from ui.code_texts import describe_code_error
+from ui.desk_pages import CodePage, PersonPage, ResultPage, ReviewPage
+from ui.printing import ReceiptPrinter
+from ui.widgets import Page
+
+
+class Navigator(Protocol):
+    def show_page(self, page: Page) -> None: ...
+    def show_message(self, text: str, kind: str = "info") -> None: ...
+    def clear_message(self) -> None: ...
+    def refresh_status(self) -> None: ...
+    def open_record(self, validation_id: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One registration as typed and checked, before it is saved."""
+
+    code: PassCode | None
+    season: Season
+    person: Person
+    activity: str
+    fee_cents: int | None
+
+
+def person_errors(error: FormError, season: Season) -> dict[str, str]:
+    words = {}
+    for key, reason in error.fields.items():
+        if reason == "age_out_of_range":
+            words[key] = texts.age_refused(season.age_min, season.age_max, season.year)
+        else:
+            words[key] = texts.PERSON_ERRORS.get(reason, texts.PERSON_ERRORS["required"])
+    return words
+
+
+class DeskFlow:
+    def __init__(
+        self, desk: Desk, printer: ReceiptPrinter, settings: Settings, nav: Navigator
+    ) -> None:
+        self._desk = desk
+        self._printer = printer
+        self._settings = settings
+        self._nav = nav
+
+    # Step 1: the code
+    def start(self, typed: str = "") -> CodePage:
+        page = CodePage(self._desk.volunteer)
+        page.changed.connect(lambda text: self._code_changed(page, text))
+        page.submitted.connect(lambda text: self._code_submitted(page, text))
+        page.no_code.connect(lambda: self._without_code(page))
+        page.open_existing.connect(self._nav.open_record)
+        self._nav.show_page(page)
+        if typed:
+            page.prefill(typed)
+        return page
+
+    def _keep_volunteer(self, page: CodePage) -> None:
+        try:
+            self._desk.set_volunteer(page.volunteer.text())
+        except FormError:
+            self._desk.set_volunteer("")
+
+    def _read(self, page: CodePage, text: str) -> tuple[PassCode, Validation | None] | None:
+        try:
+            return self._desk.read_code(text)
+        except CodeError as error:
+            if error.reason == CodeReason.EMPTY:
+                page.show_problem(None)
+            elif error.reason == CodeReason.TOO_SHORT:
+                page.show_problem(None)
+                page.show_hint(texts.code_missing(error.details["needed"] - error.details["typed"]))
+            else:
+                page.show_problem(describe_code_error(error))
+            return None
+
+    def _code_changed(self, page: CodePage, text: str) -> None:
+        """Explain as the code is typed; a complete, new, valid code goes on by itself."""
+        page.show_hint("")
+        if not text.strip():
+            return
+        read = self._read(page, text)
+        if read is not None:
+            self._go_on(page, *read)
+
+    def _code_submitted(self, page: CodePage, text: str) -> None:
+        if not text.strip():
+            page.show_problem(describe_code_error(CodeError(CodeReason.EMPTY)))
+            return
+        read = self._read(page, text)
+        if read is None and not page.code.error.isVisible():
+            page.show_problem(page.hint.text())
+        if read is not None:
+            self._go_on(page, *read)
+
+    def _go_on(self, page: CodePage, code: PassCode, existing: Validation | None) -> None:
+        if existing is not None:
+            when = french.moment(existing.recorded_at)
+            page.show_problem(texts.already_registered(existing.receipt_no, when), existing.id)
+            return
+        self._keep_volunteer(page)
+        self._ask_person(code, self._desk.season_of(code))
+
+    def _without_code(self, page: CodePage) -> None:
+        self._keep_volunteer(page)
+        try:
+            season = self._desk.open_season()
+        except KnownError as error:
+            self._nav.show_message(texts.describe(error), "error")
+            return
+        self._ask_person(None, season)
+
+    # Step 2: the young person
+    def _ask_person(self, code: PassCode | None, season: Season) -> None:
+        deposit = code is None
+        page = PersonPage(
+            texts.DEPOSIT_TITLE if deposit else texts.PERSON_TITLE,
+            texts.DEPOSIT_INTRO if deposit else texts.PERSON_INTRO,
+            self._desk.name_suggestions(),
+            with_cheque=deposit,
+        )
+        page.body.insertWidget(2, _season_label(code, season))
+        if deposit:
+            page.fields["cheque_amount"].edit.setText(
+                french.euros(season.amount_cents).replace("\u00a0€", "")
+            )
+        page.submitted.connect(lambda: self._person_submitted(page, code, season))
+        self._nav.clear_message()
+        self._nav.show_page(page)
+
+    def _person_submitted(self, page: PersonPage, code: PassCode | None, season: Season) -> None:
+        errors: dict[str, str] = {}
+        person = activity = fee = None
+        try:
+            person = self._desk.check_person(
+                page.value("last_name"),
+                page.value("first_name"),
+                page.value("birth_date"),
+                season,
+            )
+        except FormError as error:
+            errors.update(person_errors(error, season))
+        try:
+            activity, fee = self._desk.check_extras(page.value("activity"), page.value("fee"))
+        except FormError as error:
+            errors.update(person_errors(error, season))
+        page.show_errors(errors)
+        if errors:
+            return
+        self._review(page, Draft(code, season, person, activity, fee))
+
+    # Step 3: review
+    def _review(self, page: PersonPage, draft: Draft) -> None:
+        code, season, person, fee = draft.code, draft.season, draft.person, draft.fee_cents
+        rows = []
+        if code is not None:
+            rows.append((texts.REVIEW_CODE, str(code)))
+        rows += [
+            (texts.REVIEW_NAME, f"{person.first_name} {person.last_name}"),
+            (texts.REVIEW_BORN, french.long_date(person.birth_date)),
+            (texts.REVIEW_SEASON, str(season.year)),
+            (texts.REVIEW_AMOUNT, french.euros(season.amount_cents)),
+        ]
+        if fee is not None:
+            rows.append((texts.REVIEW_FEE, french.euros(fee)))
+            rows.append((texts.REVIEW_REMAINING, french.euros(max(0, fee - season.amount_cents))))
+        if draft.activity:
+            rows.append((texts.REVIEW_ACTIVITY, draft.activity))
+        if code is None:
+            rows.append(
+                (
+                    texts.REVIEW_CHEQUE,
+                    texts.cheque_summary(
+                        page.value("cheque_number"),
+                        page.value("cheque_bank"),
+                        page.value("cheque_amount"),
+                    ),
+                )
+            )
+        review = ReviewPage(rows)
+        review.modify.connect(lambda: self._nav.show_page(page))
+        review.confirm.connect(lambda: self._save(page, draft))
+        self._nav.show_page(review)
+
+    # Step 4: save, then the result
+    def _save(self, page: PersonPage, draft: Draft) -> None:
+        code = draft.code
+        try:
+            if code is None:
+                saved = self._desk.take_deposit(
+                    draft.person,
+                    draft.season,
+                    page.value("cheque_number"),
+                    page.value("cheque_bank"),
+                    page.value("cheque_amount"),
+                    draft.activity,
+                    draft.fee_cents,
+                )
+            else:
+                saved = self._desk.validate(code, draft.person, draft.activity, draft.fee_cents)
+        except FormError as error:
+            self._nav.show_page(page)
+            page.show_errors(person_errors(error, draft.season))
+            return
+        except ValidationError as error:
+            self._nav.show_message(texts.describe(error), "error")
+            self.start(str(code) if code else "")
+            return
+        self._nav.refresh_status()
+        self.show_result(saved)
+
+    def show_result(
+        self, saved: Validation, headline: str | None = None, extra: list[str] | None = None
+    ) -> ResultPage:
+        deposit = saved.state is State.AWAITING_CODE
+        lines = [
+            texts.receipt_number(saved.receipt_no),
+            texts.amount_deducted(french.euros(saved.amount_cents)),
+        ]
+        if saved.remaining_cents is not None:
+            lines.append(texts.remaining(french.euros(saved.remaining_cents)))
+        lines.append(texts.SAVED_DEPOSIT_NEXT if deposit else texts.SAVED_TO_SEND)
+        lines += extra or []
+        result = ResultPage(
+            headline or (texts.SAVED_DEPOSIT if deposit else texts.SAVED), "success", lines
+        )
+        result.next_family.connect(lambda: self.start())
+        result.print_receipt.connect(lambda: self.print(saved.id))
+        result.save_pdf.connect(lambda: self.save_pdf(saved.id))
+        self._nav.show_page(result)
+        if self._settings.get("auto_print"):
+            self.print(saved.id)
+        return result
+
+    def print(self, validation_id: int) -> None:
+        if self._printer.print(validation_id):
+            self._nav.show_message(texts.PRINTED, "success")
+        else:
+            self._nav.show_message(texts.PRINT_CANCELLED, "info")
+
+    def save_pdf(self, validation_id: int) -> None:
+        path = self._printer.save_pdf(validation_id)
+        if path is not None:
+            self._nav.show_message(texts.pdf_saved(str(path)), "success")
+
+
+def _season_label(code: PassCode | None, season: Season) -> QLabel:
+    text = texts.season_line(season.year, french.euros(season.amount_cents))
+    if code is not None:
+        text = f"{code} · {text}"
+    label = QLabel(text)
+    label.setObjectName("intro")
+    label.setWordWrap(True)
+    return label

@@ -1,0 +1,162 @@
+"""Find a registration, and act on one: reprint, cancel, correct, add the code, cheque."""
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton
+
+from app.validations import ChequeState, State, Validation
+from ui import french, texts
+from ui.desk_pages import button_row
+from ui.style import icon
+from ui.widgets import Field, Page, details_form
+
+SEARCH_DELAY_MS = 150
+
+
+def summary_line(v: Validation) -> str:
+    code = v.code or texts.STATE_WORDS["awaiting_code"]
+    return (
+        f"{v.first_name} {v.last_name} · {code} · {texts.receipt_number(v.receipt_no)}"
+        f" · {french.long_date(v.recorded_at.astimezone(french.PARIS).date())}"
+        f" · {texts.STATE_WORDS[v.state]}"
+    )
+
+
+class FindPage(Page):
+    """A search field and the list of matches; Enter or a double click opens one."""
+
+    open_record = Signal(int)
+
+    def __init__(self, search, parent=None) -> None:
+        super().__init__(texts.FIND_TITLE, parent=parent)
+        self._search = search
+        self.query = Field(texts.FIND_LABEL)
+        self.query.edit.setMaxLength(100)
+        self.count = QLabel()
+        self.results = QListWidget()
+        self.results.setAccessibleName(texts.FIND_RESULTS)
+        self.results.setIconSize(QSize(24, 24))
+        self.results.setMinimumHeight(320)
+        self.results.setWordWrap(True)
+        self.body.addWidget(self.query)
+        self.body.addWidget(self.count)
+        self.body.addWidget(self.results, 1)
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.query.edit.textEdited.connect(lambda _: self._timer.start())
+        self.query.edit.returnPressed.connect(self._open_first)
+        self.results.itemActivated.connect(
+            lambda item: self.open_record.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        found = self._search(self.query.text())
+        self.results.clear()
+        for v in found:
+            item = QListWidgetItem(icon(texts.STATE_ICONS[v.state]), summary_line(v))
+            item.setData(Qt.ItemDataRole.UserRole, v.id)
+            self.results.addItem(item)
+        self.count.setText(texts.found(len(found)) if found else texts.FIND_NONE)
+        if found:
+            self.results.setCurrentRow(0)
+
+    def _open_first(self) -> None:
+        self.refresh()
+        item = self.results.currentItem()
+        if item is not None:
+            self.open_record.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def on_shown(self) -> None:
+        self.refresh()
+        self.query.edit.setFocus()
+        self.query.edit.selectAll()
+
+
+class RecordPage(Page):
+    """One registration, its state in words and with an icon, and what can be done."""
+
+    reprint = Signal()
+    save_pdf = Signal()
+    cancel = Signal()
+    correct = Signal()
+    add_code = Signal()
+    cheque = Signal(object)
+
+    def __init__(self, v: Validation, parent=None) -> None:
+        super().__init__(
+            f"{texts.RECORD_TITLE} · {texts.receipt_number(v.receipt_no)}", parent=parent
+        )
+        self.state = QLabel(texts.STATE_WORDS[v.state])
+        self.state.setObjectName("stateLine")
+        self.state.setProperty("kind", texts.STATE_ICONS[v.state])
+        state_row = button_row()
+        state_icon = QLabel()
+        state_icon.setPixmap(icon(texts.STATE_ICONS[v.state]).pixmap(28, 28))
+        state_icon.setAccessibleName(texts.STATE_WORDS[v.state])
+        state_row.insertWidget(0, state_icon)
+        state_row.insertWidget(1, self.state)
+        self.body.addLayout(state_row)
+
+        rows = [
+            (texts.REVIEW_CODE, v.code or texts.STATE_WORDS["awaiting_code"]),
+            (texts.REVIEW_NAME, f"{v.first_name} {v.last_name}"),
+            (texts.REVIEW_BORN, french.long_date(v.birth_date)),
+            (texts.REVIEW_SEASON, str(v.season)),
+            (texts.REVIEW_AMOUNT, french.euros(v.amount_cents)),
+        ]
+        if v.fee_cents is not None:
+            rows.append((texts.REVIEW_FEE, french.euros(v.fee_cents)))
+            rows.append((texts.REVIEW_REMAINING, french.euros(v.remaining_cents)))
+        if v.activity:
+            rows.append((texts.REVIEW_ACTIVITY, v.activity))
+        recorded = french.moment(v.recorded_at)
+        if v.recorded_by:
+            recorded += f" ({v.recorded_by})"
+        rows.append((texts.RECORDED, recorded))
+        if v.cheque_state is not None:
+            rows.append(
+                (
+                    texts.REVIEW_CHEQUE,
+                    texts.cheque_summary(
+                        v.cheque_number, v.cheque_bank, french.euros(v.cheque_cents)
+                    )
+                    + " · "
+                    + texts.CHEQUE_STATE_WORDS[v.cheque_state],
+                )
+            )
+        if v.cancelled_at is not None:
+            rows.append(
+                (
+                    texts.STATE_WORDS["cancelled"],
+                    texts.cancelled_on(french.moment(v.cancelled_at), v.cancel_reason),
+                )
+            )
+        form, self.values = details_form(rows)
+        self.body.addLayout(form)
+
+        self.buttons: dict[str, QPushButton] = {}
+        live = v.state is not State.CANCELLED
+
+        def add(key: str, text: str, signal, shown: bool = True, *args) -> None:
+            if shown:
+                button = QPushButton(text)
+                button.clicked.connect(lambda: signal.emit(*args))
+                self.buttons[key] = button
+
+        add("add_code", texts.ADD_CODE, self.add_code, live and v.state is State.AWAITING_CODE)
+        add("reprint", texts.REPRINT, self.reprint)
+        add("pdf", texts.SAVE_PDF, self.save_pdf)
+        add("correct", texts.CORRECT, self.correct, live and not v.sent)
+        add("cancel", texts.CANCEL_REGISTRATION, self.cancel, live)
+        held = v.cheque_state is ChequeState.HELD
+        add("returned", texts.CHEQUE_RETURNED, self.cheque, held, ChequeState.RETURNED)
+        add("cashed", texts.CHEQUE_CASHED, self.cheque, held, ChequeState.CASHED)
+        buttons = list(self.buttons.values())
+        for start in range(0, len(buttons), 3):
+            self.body.addLayout(button_row(*buttons[start : start + 3]))
+
+    def on_shown(self) -> None:
+        first = next(iter(self.buttons.values()), None)
+        if first is not None:
+            first.setFocus()
