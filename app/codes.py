@@ -46,7 +46,8 @@ _CODE_RE = re.compile(
     + _SEP.join(["([0-9])"] * YEAR_DIGITS + ["([A-Z])"] * LETTER_COUNT)
     + r"(?![A-Z0-9])(?!-[A-Z0-9])"
 )
-_URL_RE = re.compile(r"\S*://\S*|(?<!\S)WWW\.\S+")
+# Tried only where a word starts, so that long texts stay linear.
+_URL_RE = re.compile(r"(?<!\S)(?:\S*?://|WWW\.)\S*")
 
 
 class CodeReason(StrEnum):
@@ -162,8 +163,8 @@ def parse_code_format(text: str, aeeh_years: Collection[int] = frozenset()) -> P
     """
     normal = text.translate(_UPPER)  # ASCII only: positions stay those of ``text``
     urls = list(_URL_RE.finditer(normal))
-    for url in urls:  # a URL never hides a code: its fragment is encrypted data
-        normal = normal[: url.start()] + " " * len(url.group()) + normal[url.end() :]
+    # A URL never hides a code: its fragment is encrypted data.
+    normal = _URL_RE.sub(lambda url: " " * len(url.group()), normal)
     found = dict.fromkeys(
         compact
         for match in _CODE_RE.finditer(_flatten(normal))
@@ -317,7 +318,7 @@ def _suggest(chars: str, aeeh_years: Collection[int]) -> str | None:
 
 
 def _suggest_short_year(chars: str, aeeh_years: Collection[int]) -> str | None:
-    """ "2025ABCDEFGH": the year typed in full."""
+    """The year typed in full: "2025ABCDEFGH" means 25-ABCD-EFGH."""
     fixed = chars[YEAR_DIGITS:]
     if (
         len(chars) == CODE_LENGTH + 2
