@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     status = run(
         lambda: Desk(open_store(paths.database, paths.backups), load_seasons()),
         Settings(paths.settings_file),
+        paths.database,
         sys.argv[:1],
         quit_when_shown=args.smoke_test or args.startup_time,
         on_shown=_report_startup if args.startup_time else None,

@@ -170,6 +170,10 @@ class Desk:
     def find(self, query: str) -> list[Validation]:
         return search.search(self._conn, query, self.now().date())
 
+    def to_check(self) -> list[Validation]:
+        """The registrations the national service refused: a person must look."""
+        return search.by_state(self._conn, "to_check")
+
     def name_suggestions(self) -> list[str]:
         return search.name_suggestions(self._conn)
 

@@ -121,4 +121,18 @@ def _v1_first_tables(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO meta(key, value) VALUES ('receipt_seq', '0')")
 
 
-MIGRATIONS = (_v1_first_tables,)
+def _v2_national_answers(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """
+        -- Why the national service refused a registration ("to_check"), as a reason code.
+        ALTER TABLE validations ADD COLUMN national_reason TEXT;
+        CREATE INDEX validations_state ON validations(state);
+        CREATE INDEX validations_national_id ON validations(national_id);
+        -- Searching scans this narrow index rather than the wide rows.
+        CREATE INDEX validations_search ON validations(search_text, recorded_at);
+        """,
+    )
+
+
+MIGRATIONS = (_v1_first_tables, _v2_national_answers)

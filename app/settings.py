@@ -28,6 +28,7 @@ SETTINGS = {
         Setting("receipt_layout", str, "page", ("page", "ticket")),
         Setting("auto_print", bool, False),
         Setting("text_scale", int, 100, (100, 125, 150, 175, 200)),
+        Setting("api_url", str, ""),
     )
 }
 

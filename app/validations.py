@@ -61,6 +61,10 @@ class Validation:
     cancelled_at: datetime | None = None
     cancel_reason: str | None = None
     national_at: datetime | None = None
+    national_id: str | None = None
+    national_reason: str | None = None
+    paid_cents: int | None = None
+    paid_on: date | None = None
     sent: bool = False
 
     @property
@@ -104,6 +108,10 @@ def from_row(row: sqlite3.Row) -> Validation:
         cancelled_at=_when(row["cancelled_at"]),
         cancel_reason=row["cancel_reason"],
         national_at=_when(row["national_at"]),
+        national_id=row["national_id"],
+        national_reason=row["national_reason"],
+        paid_cents=row["paid_cents"],
+        paid_on=date.fromisoformat(row["paid_on"]) if row["paid_on"] else None,
         sent=bool(row["sent"]),
     )
 
@@ -141,7 +149,7 @@ def _next_receipt_no(conn: sqlite3.Connection) -> str:
     return f"{device}-{int(seq):05d}"
 
 
-def _journal(
+def journal_event(
     conn: sqlite3.Connection,
     now: datetime,
     kind: str,
@@ -155,7 +163,7 @@ def _journal(
     )
 
 
-def _outbox(conn: sqlite3.Connection, now: datetime, validation_id: int, kind: str) -> None:
+def enqueue(conn: sqlite3.Connection, now: datetime, validation_id: int, kind: str) -> None:
     conn.execute(
         "INSERT INTO outbox(validation_id, kind, created_at) VALUES (?, ?, ?)",
         (validation_id, kind, now.isoformat()),
@@ -212,8 +220,8 @@ def record(
         )
         validation_id = cursor.lastrowid
         if code is not None:
-            _outbox(conn, now, validation_id, "redeem")
-        _journal(conn, now, "validated" if code else "deposit_taken", validation_id, volunteer)
+            enqueue(conn, now, validation_id, "redeem")
+        journal_event(conn, now, "validated" if code else "deposit_taken", validation_id, volunteer)
     return get(conn, validation_id)
 
 
@@ -238,8 +246,8 @@ def attach_code(
                 validation_id,
             ),
         )
-        _outbox(conn, now, validation_id, "redeem")
-        _journal(conn, now, "code_attached", validation_id, volunteer)
+        enqueue(conn, now, validation_id, "redeem")
+        journal_event(conn, now, "code_attached", validation_id, volunteer)
     return get(conn, validation_id)
 
 
@@ -258,7 +266,7 @@ def settle_cheque(
         conn.execute(
             "UPDATE validations SET cheque_state = ? WHERE id = ?", (outcome, validation_id)
         )
-        _journal(conn, now, f"cheque_{outcome}", validation_id, volunteer)
+        journal_event(conn, now, f"cheque_{outcome}", validation_id, volunteer)
     return get(conn, validation_id)
 
 
@@ -282,8 +290,8 @@ def cancel(
             (now.isoformat(), validation_id),
         ).rowcount
         if current.code and not withdrawn:
-            _outbox(conn, now, validation_id, "cancel")
-        _journal(conn, now, "cancelled", validation_id, volunteer)
+            enqueue(conn, now, validation_id, "cancel")
+        journal_event(conn, now, "cancelled", validation_id, volunteer)
     return get(conn, validation_id)
 
 
@@ -312,7 +320,7 @@ def correct_person(
                 validation_id,
             ),
         )
-        _journal(conn, now, "person_corrected", validation_id, volunteer)
+        journal_event(conn, now, "person_corrected", validation_id, volunteer)
     return get(conn, validation_id)
 
 
@@ -333,4 +341,4 @@ def note_printed(
 ) -> None:
     """Record that a receipt was printed (or saved as a PDF)."""
     with transaction(conn):
-        _journal(conn, now, "receipt_printed", validation_id, volunteer)
+        journal_event(conn, now, "receipt_printed", validation_id, volunteer)

@@ -5,7 +5,7 @@ import importlib
 
 from bench.harness import table
 
-BENCHES = ["startup"]
+BENCHES = ["startup", "desk", "crash"]
 
 
 def main() -> None:

@@ -6,6 +6,8 @@ import logging
 import os
 import threading
 
+import keyring
+import keyring.backend
 import pytest
 from hypothesis import settings
 
@@ -34,6 +36,34 @@ def home(tmp_path, monkeypatch):
     return root
 
 
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A secure-looking keyring held in memory: tests never touch the machine's keyring."""
+
+    priority = 5
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.secrets.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.secrets.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    saved = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(saved)
+
+
 @pytest.fixture(autouse=True)
 def logged(request):
     """The warnings the program logged during the test; any left unexpected fails it."""
@@ -51,6 +81,33 @@ def logged(request):
 def expected_warnings(logged):
     """Use in a test that makes the program log a warning on purpose; returns the records."""
     return logged
+
+
+@pytest.fixture
+def clock():
+    """The desk's clock, in the 2025 campaign; a test may move it."""
+    from tests.factories import Clock
+
+    return Clock()
+
+
+@pytest.fixture
+def desk(clock):
+    """The desk over a fresh database of the test's home folder, with a club profile."""
+    from tests.factories import open_desk
+
+    opened = open_desk(clock)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def server(tmp_path, clock):
+    """A reference national server on 127.0.0.1 that takes any well-formed open code."""
+    from sync.server import ReferenceServer
+
+    with ReferenceServer(tmp_path / "national.sqlite3", open_codes=True, clock=clock) as started:
+        yield started
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.validations import ChequeState, State
-from tests.factories import open_desk
 from tests.ui_helpers import PdfPrinters, open_window, type_text
 from ui.desk_pages import CodePage, PersonPage, ResultPage, ReviewPage
 from ui.records import FindPage, RecordPage
@@ -42,13 +41,6 @@ class Keyboard:
 def pdf_text(path) -> str:
     text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
     return text.replace("\u00a0", " ").replace("\u202f", " ")
-
-
-@pytest.fixture
-def desk():
-    d = open_desk()
-    yield d
-    d.close()
 
 
 @pytest.fixture

@@ -7,14 +7,6 @@ import pytest
 from app.codes import parse_code_format
 from app.errors import FormError
 from app.validations import ChequeState, State, ValidationError
-from tests.factories import open_desk
-
-
-@pytest.fixture
-def desk():
-    d = open_desk()
-    yield d
-    d.close()
 
 
 def person(desk, last="Martin", first="Léa", birth="15/03/2012"):

@@ -21,6 +21,12 @@ class HomePage(Page):
         self.buttons[key] = button
         return button
 
+    def clear_tasks(self) -> None:
+        for button in self.buttons.values():
+            self.body.removeWidget(button)
+            button.setParent(None)
+        self.buttons.clear()
+
     def on_shown(self) -> None:
         if self.buttons:
             next(iter(self.buttons.values())).setFocus()

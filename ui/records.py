@@ -21,6 +21,36 @@ def summary_line(v: Validation) -> str:
     )
 
 
+class ValidationList(QListWidget):
+    """Registrations one per line, each with its state's icon; Enter opens one."""
+
+    open_record = Signal(int)
+
+    def __init__(self, name: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.setIconSize(QSize(24, 24))
+        self.setMinimumHeight(320)
+        self.setWordWrap(True)
+        self.itemActivated.connect(
+            lambda item: self.open_record.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
+
+    def show_validations(
+        self,
+        found: list[Validation],
+        describe=summary_line,
+        icon_name=lambda v: texts.STATE_ICONS[v.state],
+    ) -> None:
+        self.clear()
+        for v in found:
+            item = QListWidgetItem(icon(icon_name(v)), describe(v))
+            item.setData(Qt.ItemDataRole.UserRole, v.id)
+            self.addItem(item)
+        if found:
+            self.setCurrentRow(0)
+
+
 class FindPage(Page):
     """A search field and the list of matches; Enter or a double click opens one."""
 
@@ -32,11 +62,7 @@ class FindPage(Page):
         self.query = Field(texts.FIND_LABEL)
         self.query.edit.setMaxLength(100)
         self.count = QLabel()
-        self.results = QListWidget()
-        self.results.setAccessibleName(texts.FIND_RESULTS)
-        self.results.setIconSize(QSize(24, 24))
-        self.results.setMinimumHeight(320)
-        self.results.setWordWrap(True)
+        self.results = ValidationList(texts.FIND_RESULTS)
         self.body.addWidget(self.query)
         self.body.addWidget(self.count)
         self.body.addWidget(self.results, 1)
@@ -44,22 +70,17 @@ class FindPage(Page):
         self._timer.timeout.connect(self.refresh)
         self.query.edit.textEdited.connect(lambda _: self._timer.start())
         self.query.edit.returnPressed.connect(self._open_first)
-        self.results.itemActivated.connect(
-            lambda item: self.open_record.emit(item.data(Qt.ItemDataRole.UserRole))
-        )
+        self.results.open_record.connect(self.open_record)
         self.refresh()
 
     def refresh(self) -> None:
         self._timer.stop()
         found = self._search(self.query.text())
-        self.results.clear()
-        for v in found:
-            item = QListWidgetItem(icon(texts.STATE_ICONS[v.state]), summary_line(v))
-            item.setData(Qt.ItemDataRole.UserRole, v.id)
-            self.results.addItem(item)
+        self.results.show_validations(found)
         self.count.setText(texts.found(len(found)) if found else texts.FIND_NONE)
-        if found:
-            self.results.setCurrentRow(0)
+
+    def on_data_changed(self) -> None:
+        self.refresh()
 
     def _open_first(self) -> None:
         self.refresh()
@@ -124,6 +145,19 @@ class RecordPage(Page):
                     + " · "
                     + texts.CHEQUE_STATE_WORDS[v.cheque_state],
                 )
+            )
+        if v.national_reason:
+            rows.append(
+                (
+                    texts.NATIONAL_REASON,
+                    texts.NATIONAL_REASONS.get(
+                        v.national_reason, texts.NATIONAL_REASONS["invalid"]
+                    ),
+                )
+            )
+        if v.paid_on is not None and v.paid_cents is not None:
+            rows.append(
+                (texts.PAID_ON, f"{french.long_date(v.paid_on)} · {french.euros(v.paid_cents)}")
             )
         if v.cancelled_at is not None:
             rows.append(

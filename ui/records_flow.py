@@ -38,6 +38,7 @@ class RecordsFlow:
         page.correct.connect(lambda: self._ask_correction(validation_id))
         page.add_code.connect(lambda: self._ask_code(validation_id))
         page.cheque.connect(lambda outcome: self._settle(validation_id, outcome))
+        page.on_data_changed = lambda: self.open(validation_id)  # the national answer came
         self._nav.show_page(page)
         return page
 

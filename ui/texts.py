@@ -275,3 +275,106 @@ ADD_CODE_TITLE = "Ajouter le code"
 ADD_CODE_INTRO = "Tapez ou scannez le code que la famille a reçu."
 CORRECT_TITLE = "Corriger l'inscription"
 CORRECT_INTRO = "Corrigez ce qui est mal tapé. C'est possible tant qu'elle n'est pas envoyée."
+
+
+# The national service
+SEND_NOW = "Envoyer maintenant"
+SEND_NOW_HINT = "Envoyer tout de suite les inscriptions en attente au service national."
+SYNC_STATES = {
+    "idle": "Service national : en attente.",
+    "sending": "Envoi en cours…",
+    "online": "Service national : connecté.",
+    "offline": "Pas de connexion : tout est gardé sur cet ordinateur.",
+    "needs_enrolment": "La clé du service national est refusée. Reliez cet ordinateur à nouveau.",
+    "certificate_refused": "Le certificat du service national est refusé. Rien n'est envoyé.",
+    "stopped": "Service national : arrêté.",
+}
+
+
+def last_sent(when: str) -> str:
+    return f"Envoyé à {when}."
+
+
+def next_try(seconds: float) -> str:
+    if seconds < 60:
+        return "Nouvel essai dans moins d'une minute."
+    return f"Nouvel essai dans {round(seconds / 60)} min."
+
+
+def clock_off(minutes: int) -> str:
+    return (
+        f"L'horloge de cet ordinateur a {minutes} minutes d'écart avec le service national. "
+        "Réglez l'heure de l'ordinateur."
+    )
+
+
+def to_check_count(count: int) -> str:
+    return "1 inscription à vérifier." if count == 1 else f"{count} inscriptions à vérifier."
+
+
+TASK_ENROL = "Relier au service national"
+TASK_ENROL_HINT = "Avec le code d'inscription donné par le portail national."
+TASK_TO_CHECK = "Inscriptions à vérifier"
+TASK_TO_CHECK_HINT = "Les inscriptions que le service national a refusées, et quoi faire."
+TASK_TRAINING = "Mode formation"
+TASK_TRAINING_HINT = "S'entraîner avec des codes d'essai. Rien n'est envoyé, rien n'est gardé."
+ENROL_TITLE = "Relier cet ordinateur au service national"
+ENROL_INTRO = (
+    "Sur le portail national, demandez un code d'inscription pour un nouvel ordinateur. "
+    "Tapez-le ici. La clé reçue est gardée dans le coffre sécurisé de l'ordinateur."
+)
+ENROL_URL = "Adresse du service national"
+ENROL_CODE = "Code d'inscription"
+ENROL_BUTTON = "Relier cet ordinateur"
+ENROL_WAIT = "Connexion au service national…"
+
+
+def enrolled(club: str) -> str:
+    return f"Cet ordinateur est relié au service national pour le club {club}."
+
+
+ENROL_ERRORS = {
+    "no_secure_keyring": (
+        "Cet ordinateur n'a pas de coffre sécurisé pour la clé du service national. "
+        "Le programme continue sans connexion."
+    ),
+    "refused": "Ce code d'inscription n'est pas valable. Demandez-en un nouveau sur le portail.",
+    "unreachable": "Le service national ne répond pas. Vérifiez la connexion puis recommencez.",
+    "certificate_refused": "Le certificat du service national est refusé. Rien n'a été envoyé.",
+    "bad_url": "Cette adresse ne convient pas. Elle commence par https://.",
+}
+TO_CHECK_TITLE = "Inscriptions à vérifier"
+TO_CHECK_INTRO = (
+    "Le service national a refusé ces inscriptions. Rien n'est perdu : voici quoi faire."
+)
+TO_CHECK_NONE = "Aucune inscription à vérifier."
+NATIONAL_REASONS = {
+    "identity_mismatch": (
+        "Le nom ou la date de naissance ne correspondent pas au code. "
+        "Vérifiez l'orthographe avec la famille, corrigez, puis validez à nouveau."
+    ),
+    "other_club": (
+        "Ce code est déjà utilisé par un autre club. "
+        "Prenez un chèque de caution et demandez à la famille de vérifier."
+    ),
+    "duplicate_here": (
+        "Ce code est déjà enregistré par un autre ordinateur du club. "
+        "C'est une inscription en double : annulez celle-ci."
+    ),
+    "unknown_code": "Ce code n'existe pas. Vérifiez-le avec la famille.",
+    "revoked": "Ce code a été annulé par le service national. La famille doit le contacter.",
+    "season_closed": "La saison de ce code est close. Il ne sera pas remboursé.",
+    "key_reused": "Un problème d'envoi est survenu. Annulez puis refaites l'inscription.",
+    "invalid": "Le service national refuse cette inscription. Vérifiez les informations.",
+    "cancelled_nationally": "Cette inscription a été annulée sur le portail national.",
+}
+NATIONAL_REASON = "Réponse du service national"
+PAID_ON = "Remboursé le"
+
+TRAINING_BANNER = (
+    "Mode formation : codes d'essai, rien n'est envoyé au service national, "
+    "tout est effacé en sortant."
+)
+TRAINING_LEAVE = "Quitter le mode formation"
+TRAINING_CODES = "Codes d'essai"
+TRAINING_CODES_INTRO = "Tapez ces codes avec le nom et la date de naissance indiqués."

@@ -90,13 +90,17 @@ class Page(QScrollArea):
         self.intro = QLabel(intro)
         self.intro.setObjectName("intro")
         self.intro.setWordWrap(True)
-        self.intro.setVisible(bool(intro))
+        if not intro:
+            self.intro.hide()
         self.body.addWidget(self.intro)
         self.setWidget(inner)
         self.body.setAlignment(Qt.AlignmentFlag.AlignTop)
 
     def on_shown(self) -> None:
         """Called each time the page comes up; puts the focus where work starts."""
+
+    def on_data_changed(self) -> None:
+        """Called when the national service's answers changed registrations."""
 
 
 def details_form(rows: list[tuple[str, str]]) -> tuple[QFormLayout, dict[str, QLabel]]:

@@ -1,6 +1,8 @@
 """The main window: a top bar with the way home, the current screen, messages and status."""
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -15,46 +17,43 @@ from PySide6.QtWidgets import (
 from app.club import ClubProfile
 from app.desk import Desk
 from app.settings import Settings
+from sync.engine import SyncStatus
+from sync.link import NationalLink
 from ui import texts
 from ui.club_form import ClubForm
 from ui.desk_flow import DeskFlow
 from ui.home import HomePage
+from ui.national_pages import EnrolPage, ToCheckPage, enrol_error
 from ui.printing import ReceiptPrinter
 from ui.records_flow import RecordsFlow
+from ui.status import StatusArea, SyncBridge
 from ui.style import icon
+from ui.tasks import Tasks
 from ui.widgets import Page
 
 MESSAGE_ICONS = {"success": "✔", "error": "✖", "warning": "⚠", "info": "ℹ"}
 
 
-class StatusArea(QWidget):
-    """Always visible: the connection and what waits to be sent, in words."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("statusBar")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(16, 6, 16, 6)
-        self.connection = QLabel(texts.OFFLINE_NO_ACCOUNT)
-        self.pending = QLabel(texts.NOTHING_TO_SEND)
-        for label in (self.connection, self.pending):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
-            label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        layout.addWidget(self.connection, 1)
-        layout.addWidget(self.pending)
-
-    def set_pending(self, count: int) -> None:
-        self.pending.setText(texts.waiting_to_send(count))
-        self.pending.setAccessibleName(self.pending.text())
-
-
 class MainWindow(QMainWindow):
+    closed = Signal()
+
     def __init__(
-        self, desk: Desk, settings: Settings, printer: ReceiptPrinter, parent=None
+        self,
+        desk: Desk,
+        settings: Settings,
+        printer: ReceiptPrinter,
+        link: NationalLink | None = None,
+        bridge: SyncBridge | None = None,
+        start_training: Callable[["MainWindow"], None] | None = None,
+        parent=None,
     ) -> None:
         super().__init__(parent)
         self.desk = desk
+        self.settings = settings
+        self.link = link
+        self.tasks = Tasks(self)
+        self._start_training = start_training
+        self.training = None  # the training session started from this window, if any
         self.desk_flow = DeskFlow(desk, printer, settings, self)
         self.records = RecordsFlow(desk, printer, self.desk_flow, self)
         self.setWindowTitle(texts.APP_TITLE)
@@ -68,22 +67,29 @@ class MainWindow(QMainWindow):
         top = QWidget()
         top.setObjectName("topBar")
         top.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        top_layout = QHBoxLayout(top)
-        top_layout.setContentsMargins(16, 8, 16, 8)
+        self.top_layout = QHBoxLayout(top)
+        self.top_layout.setContentsMargins(16, 8, 16, 8)
         self.home_button = QPushButton(icon("home"), texts.HOME)
         self.home_button.setToolTip(texts.HOME_HINT)
         self.home_button.setAccessibleName(texts.HOME)
         self.home_button.setIconSize(QSize(22, 22))
+        self.home_button.setAutoDefault(True)
         self.home_button.clicked.connect(self.go_home)
         title = QLabel(texts.APP_TITLE)
         title.setObjectName("appTitle")
         self.club_label = QLabel()
         self.club_label.setObjectName("clubName")
-        top_layout.addWidget(self.home_button)
-        top_layout.addWidget(title)
-        top_layout.addStretch(1)
-        top_layout.addWidget(self.club_label)
+        self.top_layout.addWidget(self.home_button)
+        self.top_layout.addWidget(title)
+        self.top_layout.addStretch(1)
+        self.top_layout.addWidget(self.club_label)
         outer.addWidget(top)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        outer.addWidget(self.banner)
 
         self.message = QLabel()
         self.message.setObjectName("message")
@@ -97,23 +103,18 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         outer.addWidget(self.stack, 1)
         self.status = StatusArea()
+        self.status.send_now.clicked.connect(self.send_now)
         outer.addWidget(self.status)
         self.setCentralWidget(central)
 
         self.home = HomePage()
-        self.home.add_task(
-            "validate",
-            texts.TASK_VALIDATE,
-            "validate",
-            texts.TASK_VALIDATE_HINT,
-            self.start_validation,
-        )
-        self.home.add_task("find", texts.TASK_FIND, "search", texts.TASK_FIND_HINT, self.find)
-        self.home.add_task("club", texts.TASK_CLUB, "club", texts.TASK_CLUB_HINT, self.edit_club)
         self.stack.addWidget(self.home)
+        self.build_home()
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.go_home)
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, activated=self.start_validation)
         QShortcut(QKeySequence(Qt.Key.Key_F3), self, activated=self.find)
+        if bridge is not None:
+            bridge.status.connect(self.on_sync_status)
 
         profile = desk.club_profile()
         if profile is None:
@@ -122,6 +123,34 @@ class MainWindow(QMainWindow):
             self._set_club(profile)
             self.go_home()
         self.refresh_status()
+
+    def build_home(self) -> None:
+        """Offer only the tasks that work now."""
+        self.home.clear_tasks()
+        add = self.home.add_task
+        add(
+            "validate",
+            texts.TASK_VALIDATE,
+            "validate",
+            texts.TASK_VALIDATE_HINT,
+            self.start_validation,
+        )
+        add("find", texts.TASK_FIND, "search", texts.TASK_FIND_HINT, self.find)
+        linked = self.link is not None and self.link.engine is not None
+        if linked:
+            add("to_check", texts.TASK_TO_CHECK, "warning", texts.TASK_TO_CHECK_HINT, self.to_check)
+        elif self.link is not None:
+            add("enrol", texts.TASK_ENROL, "send", texts.TASK_ENROL_HINT, self.enrol)
+        if self._start_training is not None and not linked:
+            add(
+                "training",
+                texts.TASK_TRAINING,
+                "info",
+                texts.TASK_TRAINING_HINT,
+                self._start_training,
+            )
+        add("club", texts.TASK_CLUB, "club", texts.TASK_CLUB_HINT, self.edit_club)
+        self.status.send_now.setVisible(linked)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -156,17 +185,19 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
-    def start_validation(self, typed: str = "") -> None:
+    def _ready(self) -> bool:
         if self.desk.club_profile() is None:
-            return
+            return False
         self.clear_message()
-        self.desk_flow.start(typed)
+        return True
+
+    def start_validation(self, typed: str = "") -> None:
+        if self._ready():
+            self.desk_flow.start(typed)
 
     def find(self) -> None:
-        if self.desk.club_profile() is None:
-            return
-        self.clear_message()
-        self.records.find()
+        if self._ready():
+            self.records.find()
 
     def open_record(self, validation_id: int) -> None:
         self.clear_message()
@@ -175,6 +206,33 @@ class MainWindow(QMainWindow):
     def edit_club(self) -> None:
         self.clear_message()
         self.show_page(ClubForm(self.desk, on_saved=self._club_saved, on_cancel=self.go_home))
+
+    def to_check(self) -> None:
+        if self._ready():
+            page = ToCheckPage(self.desk.to_check)
+            page.open_record.connect(self.open_record)
+            self.show_page(page)
+
+    def enrol(self) -> None:
+        if not self._ready() or self.link is None:
+            return
+        page = EnrolPage(self.settings.get("api_url"))
+
+        def done(enrolment) -> None:
+            self.settings.set("api_url", page.url.text().strip())
+            self.link.start()
+            self.build_home()
+            self.go_home()
+            self.show_message(texts.enrolled(enrolment.club_name), "success")
+
+        page.submitted.connect(
+            lambda url, code: self.tasks.run(
+                lambda: self.link.enrol(url, code),
+                done,
+                lambda error: page.show_error(enrol_error(error)),
+            )
+        )
+        self.show_page(page)
 
     # Messages and status
     def show_message(self, text: str, kind: str = "info") -> None:
@@ -188,8 +246,27 @@ class MainWindow(QMainWindow):
     def clear_message(self) -> None:
         self.message.hide()
 
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setAccessibleName(text)
+        self.banner.show()
+
     def refresh_status(self) -> None:
         self.status.set_pending(self.desk.pending_count())
+        if self.link is not None:
+            self.link.wake()
+
+    def send_now(self) -> None:
+        if self.link is not None:
+            self.link.start()
+
+    def on_sync_status(self, status: SyncStatus) -> None:
+        self.status.show_sync(status)
+        if status.changed:
+            self.stack.currentWidget().on_data_changed()
+        if status.state == "needs_enrolment":
+            self.link.stop()
+            self.build_home()
 
     def _set_club(self, profile: ClubProfile) -> None:
         self.club_label.setText(profile.name)
@@ -198,3 +275,8 @@ class MainWindow(QMainWindow):
         self._set_club(profile)
         self.go_home()
         self.show_message(texts.CLUB_SAVED, "success")
+
+    def closeEvent(self, event) -> None:
+        self.tasks.wait()
+        super().closeEvent(event)
+        self.closed.emit()

@@ -1,0 +1,252 @@
+"""What the national service was told and what it answered, kept in the local database.
+
+The sync engine (``sync/engine.py``) reads the outbox through these functions and
+writes each answer back in one transaction. Nothing that carries money is dropped:
+a refusal turns the registration into ``to_check`` with its reason.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.store import transaction
+from app.validations import State, enqueue, journal_event
+
+# Answers to a redemption that need a person: reason codes kept in national_reason.
+REFUSALS = frozenset(
+    {"unknown_code", "identity_mismatch", "revoked", "season_closed", "key_reused", "invalid"}
+)
+
+
+@dataclass(frozen=True)
+class PendingRedeem:
+    outbox_id: int
+    validation_id: int
+    idempotency_key: str
+    code: str
+    last_name: str
+    first_name: str
+    birth_date: str
+    recorded_at: str
+
+
+@dataclass(frozen=True)
+class PendingCancel:
+    outbox_id: int
+    validation_id: int
+    national_id: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class RedeemAnswer:
+    idempotency_key: str
+    status: str
+    redemption_id: str | None = None
+    received_at: str | None = None
+    by_this_club: bool | None = None
+
+
+@dataclass(frozen=True)
+class NationalChange:
+    redemption_id: str
+    idempotency_key: str | None
+    code: str
+    state: str  # accepted, in_processing, paid, cancelled
+    amount_cents: int
+    paid_on: str | None
+
+
+def meta_get(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def meta_set(conn: sqlite3.Connection, key: str, value: str | None) -> None:
+    with transaction(conn):
+        if value is None:
+            conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+
+def pending_redeems(conn: sqlite3.Connection, limit: int = 100) -> list[PendingRedeem]:
+    rows = conn.execute(
+        "SELECT o.id, v.id, v.idempotency_key, v.code, v.last_name, v.first_name,"
+        " v.birth_date, v.recorded_at FROM outbox o JOIN validations v ON v.id = o.validation_id"
+        " WHERE o.kind = 'redeem' AND o.sent_at IS NULL AND o.withdrawn_at IS NULL"
+        " ORDER BY o.id LIMIT ?",
+        (limit,),
+    )
+    return [PendingRedeem(*row) for row in rows]
+
+
+def pending_cancels(conn: sqlite3.Connection, limit: int = 100) -> list[PendingCancel]:
+    rows = conn.execute(
+        "SELECT o.id, v.id, v.national_id, coalesce(v.cancel_reason, '') FROM outbox o"
+        " JOIN validations v ON v.id = o.validation_id"
+        " WHERE o.kind = 'cancel' AND o.sent_at IS NULL AND o.withdrawn_at IS NULL"
+        " ORDER BY o.id LIMIT ?",
+        (limit,),
+    )
+    return [PendingCancel(*row) for row in rows]
+
+
+def pending_count(conn: sqlite3.Connection) -> int:
+    return conn.execute(
+        "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND withdrawn_at IS NULL"
+    ).fetchone()[0]
+
+
+def to_check_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM validations WHERE state = 'to_check'").fetchone()[0]
+
+
+def note_attempt(
+    conn: sqlite3.Connection, outbox_ids: list[int], error: str, now: datetime
+) -> None:
+    """A send failed for a reason that will pass (network, server busy): try again later."""
+    with transaction(conn):
+        conn.executemany(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+            [(error, i) for i in outbox_ids],
+        )
+
+
+def apply_redeem_answers(
+    conn: sqlite3.Connection,
+    sent: list[PendingRedeem],
+    answers: list[RedeemAnswer],
+    now: datetime,
+) -> int:
+    """Write the national service's answers to one batch, all in one transaction; returns
+    how many registrations were answered."""
+    by_key = {a.idempotency_key: a for a in answers}
+    stamp = now.isoformat()
+    answered = 0
+    with transaction(conn):
+        for item in sent:
+            answer = by_key.get(item.idempotency_key)
+            if answer is None:
+                continue  # not answered: stays in the outbox, sent again next time
+            answered += 1
+            row = conn.execute(
+                "SELECT o.withdrawn_at, v.state FROM outbox o JOIN validations v"
+                " ON v.id = o.validation_id WHERE o.id = ?",
+                (item.outbox_id,),
+            ).fetchone()
+            conn.execute(
+                "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = ?"
+                " WHERE id = ?",
+                (
+                    stamp,
+                    None if answer.status in ("accepted", "replayed") else answer.status,
+                    item.outbox_id,
+                ),
+            )
+            cancelled_here = row["state"] == State.CANCELLED
+            if answer.status in ("accepted", "replayed"):
+                conn.execute(
+                    "UPDATE validations SET national_id = ?, national_at = ?, national_reason = NULL"
+                    " WHERE id = ?",
+                    (answer.redemption_id, answer.received_at or stamp, item.validation_id),
+                )
+                if cancelled_here:
+                    # Cancelled at the desk while it was on its way: tell the service too.
+                    enqueue(conn, now, item.validation_id, "cancel")
+                else:
+                    conn.execute(
+                        "UPDATE validations SET state = ? WHERE id = ? AND state = ?",
+                        (State.CONFIRMED, item.validation_id, State.TO_SEND),
+                    )
+                journal_event(conn, now, "national_accepted", item.validation_id, "")
+                continue
+            if answer.status == "already_redeemed":
+                reason = "duplicate_here" if answer.by_this_club else "other_club"
+            else:
+                reason = answer.status if answer.status in REFUSALS else "invalid"
+            if not cancelled_here:
+                conn.execute(
+                    "UPDATE validations SET state = ?, national_reason = ?, national_at = ?"
+                    " WHERE id = ?",
+                    (State.TO_CHECK, reason, stamp, item.validation_id),
+                )
+            journal_event(conn, now, "national_refused", item.validation_id, "", reason)
+    return answered
+
+
+def apply_cancel_answer(
+    conn: sqlite3.Connection, item: PendingCancel, outcome: str, now: datetime
+) -> None:
+    """``cancelled``, ``not_found`` (nothing to cancel) or ``already_paid``."""
+    with transaction(conn):
+        conn.execute(
+            "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (now.isoformat(), None if outcome == "cancelled" else outcome, item.outbox_id),
+        )
+        journal_event(conn, now, f"national_cancel_{outcome}", item.validation_id, "")
+
+
+_STATES = {
+    "accepted": State.CONFIRMED,
+    "in_processing": State.IN_PROCESSING,
+    "paid": State.PAID,
+}
+
+
+def apply_changes(
+    conn: sqlite3.Connection, changes: list[NationalChange], cursor: str, now: datetime
+) -> int:
+    """Bring back what the national side decided since ``cursor``; returns how many
+    local registrations changed. The new cursor is saved in the same transaction."""
+    changed = 0
+    with transaction(conn):
+        for change in changes:
+            row = None
+            if change.idempotency_key:
+                row = conn.execute(
+                    "SELECT id, state FROM validations WHERE idempotency_key = ?",
+                    (change.idempotency_key,),
+                ).fetchone()
+            if row is None:
+                row = conn.execute(
+                    "SELECT id, state FROM validations WHERE national_id = ?",
+                    (change.redemption_id,),
+                ).fetchone()
+            if row is None or row["state"] == State.CANCELLED:
+                continue
+            if change.state == "cancelled":
+                new_state, reason = State.TO_CHECK, "cancelled_nationally"
+            else:
+                new_state, reason = _STATES.get(change.state), None
+            if new_state is None or (
+                new_state == State.CONFIRMED
+                and row["state"] != State.TO_SEND
+                and row["state"] != State.CONFIRMED
+            ):
+                continue
+            conn.execute(
+                "UPDATE validations SET state = ?, national_id = ?, national_reason = ?,"
+                " paid_cents = ?, paid_on = ? WHERE id = ?",
+                (
+                    new_state,
+                    change.redemption_id,
+                    reason,
+                    change.amount_cents if change.state == "paid" else None,
+                    change.paid_on if change.state == "paid" else None,
+                    row["id"],
+                ),
+            )
+            if row["state"] != new_state:
+                changed += 1
+                journal_event(conn, now, f"national_{change.state}", row["id"], "")
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('sync_cursor', ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (cursor,),
+        )
+    return changed

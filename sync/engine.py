@@ -1,0 +1,247 @@
+"""The sync engine: sends what waits in the outbox, brings back the national answers.
+
+It runs on a thread of its own with its own database connection and never touches
+the interface: it reports a :class:`SyncStatus` through a callback, which the
+interface turns into a Qt signal. Failures that pass (network down, server busy)
+are retried with exponential backoff and full jitter, never sooner than the
+server's Retry-After; a revoked token stops it until the device is enrolled again.
+Idempotency keys make every retry safe: nothing is lost, nothing is counted twice.
+"""
+
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app import national
+from app.logs import get_logger
+from app.national import NationalChange, RedeemAnswer
+from app.store import connect
+from sync.client import ApiClient, CertificateRefused, Refused, RetryLater, Unauthorized
+
+log = get_logger("sync")
+
+CLOCK_WARNING_S = 300.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status area shows. ``state`` is a code: ``idle``, ``sending``, ``online``,
+    ``offline``, ``needs_enrolment``, ``certificate_refused``, ``stopped``."""
+
+    state: str
+    pending: int = 0
+    to_check: int = 0
+    last_sent_at: datetime | None = None
+    clock_offset_s: float | None = None
+    retry_in_s: float | None = None
+    changed: int = 0
+
+    @property
+    def clock_is_off(self) -> bool:
+        return self.clock_offset_s is not None and abs(self.clock_offset_s) > CLOCK_WARNING_S
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        db_path: Path,
+        make_client: Callable[[], ApiClient],
+        *,
+        on_status: Callable[[SyncStatus], None] = lambda status: None,
+        clock: Callable[[], datetime] = utc_now,
+        interval_s: float = 60.0,
+        base_backoff_s: float = 2.0,
+        max_backoff_s: float = 300.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._db_path = db_path
+        self._make_client = make_client
+        self._on_status = on_status
+        self._clock = clock
+        self._interval = interval_s
+        self._base = base_backoff_s
+        self._cap = max_backoff_s
+        self._rng = rng or random.Random()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.requests = 0
+
+    # The thread
+    def start(self) -> None:
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="passsport-sync", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def wake(self) -> None:
+        """Send now (a new registration, or the "Envoyer maintenant" button)."""
+        self._wake.set()
+
+    def _backoff(self, failures: int) -> float:
+        return self._rng.uniform(0, min(self._cap, self._base * 2 ** min(failures, 20)))
+
+    def _run(self) -> None:
+        conn = connect(self._db_path)
+        client: ApiClient | None = None
+        failures = 0
+        try:
+            while not self._stop.is_set():
+                self._wake.clear()
+                delay: float | None = self._interval
+                honour = 0.0  # the server's Retry-After: not even a wake goes sooner
+                try:
+                    client = client or self._make_client()
+                    self.sync_once(conn, client)
+                    failures = 0
+                except RetryLater as error:
+                    failures += 1
+                    honour = error.retry_after or 0.0
+                    delay = max(honour, self._backoff(failures))
+                    log.info("sync postponed (%s), next try in %.1f s", error.reason, delay)
+                    self._publish(conn, "offline", retry_in_s=delay)
+                    client = _close(client)
+                except Unauthorized:
+                    log.warning("device token refused: enrolment needed")
+                    self._publish(conn, "needs_enrolment")
+                    client = _close(client)
+                    delay = None
+                except CertificateRefused:
+                    log.warning("server certificate refused")
+                    self._publish(conn, "certificate_refused")
+                    client = _close(client)
+                except Exception:
+                    failures += 1
+                    delay = self._base + self._backoff(failures)
+                    log.exception("sync failed unexpectedly")
+                    self._publish(conn, "offline", retry_in_s=delay)
+                    client = _close(client)
+                if honour:
+                    self._stop.wait(honour)
+                    delay = max(0.0, delay - honour)
+                self._wake.wait(delay)
+        finally:
+            _close(client)
+            self._publish(conn, "stopped")
+            conn.close()
+
+    # One pass, also used directly by tests and benchmarks
+    def sync_once(self, conn, client: ApiClient) -> SyncStatus:
+        self._publish(conn, "sending")
+        offset = None
+        sent_any = False
+        changed = 0
+        while batch := national.pending_redeems(conn, 100):
+            answer = self._request(client.redeem_batch, [_item(i) for i in batch])
+            offset = self._offset(answer.server_time)
+            answers = [_answer(r) for r in answer.body["results"] if isinstance(r, dict)]
+            changed += national.apply_redeem_answers(conn, batch, answers, self._clock())
+            sent_any = True
+            if not {a.idempotency_key for a in answers} & {i.idempotency_key for i in batch}:
+                raise RetryLater("bad_answer")
+        for item in national.pending_cancels(conn, 100):
+            outcome = "not_found"
+            if item.national_id:
+                try:
+                    self._request(client.cancel, item.national_id, item.reason)
+                    outcome = "cancelled"
+                except Refused as error:
+                    outcome = "already_paid" if error.status == 409 else "not_found"
+            national.apply_cancel_answer(conn, item, outcome, self._clock())
+            sent_any = True
+        cursor = national.meta_get(conn, "sync_cursor")
+        while True:
+            answer = self._request(client.changes, cursor)
+            offset = self._offset(answer.server_time) if offset is None else offset
+            items = [c for c in map(_change, answer.body["items"]) if c is not None]
+            cursor = str(answer.body.get("next_cursor") or cursor or "")
+            changed += national.apply_changes(conn, items, cursor, self._clock())
+            if not items:
+                break
+        now = self._clock()
+        if sent_any:
+            national.meta_set(conn, "last_sent_at", now.isoformat())
+        if offset is not None:
+            national.meta_set(conn, "clock_offset_s", f"{offset:.1f}")
+        return self._publish(conn, "online", changed=changed)
+
+    def _request(self, call, *args):
+        self.requests += 1
+        return call(*args)
+
+    def _offset(self, server_time: datetime | None) -> float | None:
+        if server_time is None or server_time.tzinfo is None:
+            return None
+        return (server_time - self._clock()).total_seconds()
+
+    def _publish(self, conn, state: str, **extra) -> SyncStatus:
+        last = national.meta_get(conn, "last_sent_at")
+        offset = national.meta_get(conn, "clock_offset_s")
+        status = SyncStatus(
+            state=state,
+            pending=national.pending_count(conn),
+            to_check=national.to_check_count(conn),
+            last_sent_at=datetime.fromisoformat(last) if last else None,
+            clock_offset_s=float(offset) if offset else None,
+        )
+        status = replace(status, **extra)
+        self._on_status(status)
+        return status
+
+
+def _close(client: ApiClient | None) -> None:
+    if client is not None:
+        client.close()
+
+
+def _item(item: national.PendingRedeem) -> dict:
+    return {
+        "idempotency_key": item.idempotency_key,
+        "code": item.code,
+        "young_person": {
+            "last_name": item.last_name,
+            "first_name": item.first_name,
+            "birth_date": item.birth_date,
+        },
+        "recorded_at": item.recorded_at,
+    }
+
+
+def _answer(raw: dict) -> RedeemAnswer:
+    return RedeemAnswer(
+        idempotency_key=str(raw.get("idempotency_key", "")),
+        status=str(raw.get("status", "invalid")),
+        redemption_id=raw.get("redemption_id"),
+        received_at=raw.get("received_at"),
+        by_this_club=raw.get("by_this_club"),
+    )
+
+
+def _change(raw: object) -> NationalChange | None:
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return NationalChange(
+            redemption_id=str(raw["redemption_id"]),
+            idempotency_key=raw.get("idempotency_key"),
+            code=str(raw["code"]),
+            state=str(raw["state"]),
+            amount_cents=int(raw.get("amount_cents") or 0),
+            paid_on=raw.get("paid_on"),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None

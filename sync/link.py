@@ -1,0 +1,91 @@
+"""The club's link to the national service for one database: enrolment, token, engine.
+
+Which server and which device live in the database's ``meta`` table; the token
+lives in the system keyring (or, in training mode, in memory only).
+"""
+
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+from app import national
+from app.store import connect
+from sync import credentials
+from sync.client import ApiClient, Enrolment
+from sync.engine import SyncEngine, SyncStatus
+
+
+class NationalLink:
+    def __init__(
+        self,
+        db_path: Path,
+        on_status: Callable[[SyncStatus], None] = lambda status: None,
+        keep_token_in_memory: bool = False,
+        **engine_options,
+    ) -> None:
+        self._db_path = db_path
+        self._on_status = on_status
+        self._memory_token: str | None = None
+        self._in_memory = keep_token_in_memory
+        self._engine_options = engine_options
+        self.engine: SyncEngine | None = None
+
+    def _meta(self, key: str) -> str | None:
+        conn = connect(self._db_path)
+        try:
+            return national.meta_get(conn, key)
+        finally:
+            conn.close()
+
+    def _token(self) -> str | None:
+        if self._in_memory:
+            return self._memory_token
+        device = self._meta("device_id")
+        return credentials.load_token(device) if device else None
+
+    def configured(self) -> bool:
+        return bool(self._meta("api_url") and self._meta("device_id") and self._token())
+
+    def enrol(self, api_url: str, enrolment_code: str, device_name: str = "") -> Enrolment:
+        """Enrol this computer (network: call it off the interface thread)."""
+        if not self._in_memory and not credentials.secure_keyring_available():
+            raise credentials.KeyringUnavailable("no_secure_keyring")
+        name = device_name or socket.gethostname()[:60] or "ordinateur"
+        with ApiClient(api_url) as client:
+            enrolment = client.enrol(" ".join(enrolment_code.split()).upper(), name)
+        if self._in_memory:
+            self._memory_token = enrolment.token
+        else:
+            credentials.save_token(enrolment.device_id, enrolment.token)
+        conn = connect(self._db_path)
+        try:
+            national.meta_set(conn, "api_url", api_url)
+            national.meta_set(conn, "device_id", enrolment.device_id)
+        finally:
+            conn.close()
+        return enrolment
+
+    def _client(self) -> ApiClient:
+        return ApiClient(self._meta("api_url") or "", self._token())
+
+    def start(self) -> bool:
+        """Start sending in the background, if this computer is enrolled."""
+        if self.engine is None:
+            if not self.configured():
+                return False
+            self.engine = SyncEngine(
+                self._db_path, self._client, on_status=self._on_status, **self._engine_options
+            )
+            self.engine.start()
+        else:
+            self.engine.wake()
+        return True
+
+    def wake(self) -> None:
+        if self.engine is not None:
+            self.engine.wake()
+
+    def stop(self) -> None:
+        if self.engine is not None:
+            self.engine.stop()
+            self.engine = None

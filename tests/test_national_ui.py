@@ -1,0 +1,102 @@
+"""The national service in the window: enrolment, status, answers, the list to check,
+training mode. Real widgets, a real reference server on 127.0.0.1."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.paths import default_paths
+from app.settings import Settings
+from app.validations import State
+from sync.link import NationalLink
+from tests.ui_helpers import PdfPrinters
+from ui.app import make_application
+from ui.national_pages import EnrolPage, ToCheckPage
+from ui.printing import ReceiptPrinter
+from ui.status import SyncBridge
+from ui.window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, desk, clock, tmp_path):
+    make_application([])
+    bridge = SyncBridge()
+    database = default_paths().database
+    link = NationalLink(database, bridge.publish, clock=clock, interval_s=0.2)
+    settings = Settings(default_paths().settings_file)
+    printers = PdfPrinters(tmp_path)
+    window = MainWindow(
+        desk,
+        settings,
+        ReceiptPrinter(desk, settings, printers.printer, printers.pdf_path),
+        link,
+        bridge,
+        start_training=lambda w: None,
+    )
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    yield window
+    link.stop()
+    window.tasks.wait()
+
+
+def enrol(qtbot, window, server, code: str):
+    assert "enrol" in window.home.buttons and "training" in window.home.buttons
+    window.home.buttons["enrol"].setFocus()
+    qtbot.keyClick(window.home.buttons["enrol"], Qt.Key.Key_Return)
+    page = window.stack.currentWidget()
+    assert isinstance(page, EnrolPage)
+    page.url.edit.setText(server.url)
+    page.code.edit.setFocus()
+    qtbot.keyClicks(page.code.edit, code)
+    qtbot.keyClick(page.code.edit, Qt.Key.Key_Return)
+    return page
+
+
+def test_enrol_then_registrations_are_sent_and_confirmed_on_screen(qtbot, window, server, desk):
+    enrol(qtbot, window, server, server.new_enrolment_code())
+    qtbot.waitUntil(lambda: window.message.isVisible(), timeout=5000)
+    assert "relié au service national" in window.message.text()
+    assert "to_check" in window.home.buttons and "training" not in window.home.buttons
+    assert window.status.send_now.isVisible()
+
+    code, _ = desk.read_code("25-ABCD-EFGH")
+    saved = desk.validate(
+        code, desk.check_person("Martin", "Léa", "15032012", desk.season_of(code))
+    )
+    window.open_record(saved.id)
+    qtbot.mouseClick(window.status.send_now, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: desk.get(saved.id).state is State.CONFIRMED, timeout=5000)
+    qtbot.waitUntil(lambda: "Confirmé" in window.stack.currentWidget().state.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Envoyé à" in window.status.connection.text(), timeout=5000)
+    assert window.status.pending.text() == "Aucune inscription à envoyer."
+
+
+def test_a_wrong_enrolment_code_is_explained_and_nothing_changes(qtbot, window, server):
+    page = enrol(qtbot, window, server, "PAS-BON")
+    qtbot.waitUntil(lambda: page.code.error.isVisible(), timeout=5000)
+    assert "pas valable" in page.code.error.text()
+    assert page.button.isEnabled()
+    assert QApplication.focusWidget() is page.code.edit
+    assert not window.link.configured()
+
+
+def test_refused_registrations_appear_in_the_list_to_check(qtbot, window, server, desk):
+    enrol(qtbot, window, server, server.new_enrolment_code())
+    qtbot.waitUntil(lambda: "to_check" in window.home.buttons, timeout=5000)
+    code, _ = desk.read_code("25-BCDE-FGHJ")
+    server.portal_redeem(str(code), "Autre", "Personne", "2012-01-01")
+    saved = desk.validate(
+        code, desk.check_person("Martin", "Léa", "15032012", desk.season_of(code))
+    )
+    window.send_now()
+    qtbot.waitUntil(lambda: desk.get(saved.id).state is State.TO_CHECK, timeout=5000)
+    window.home.buttons["to_check"].setFocus()
+    qtbot.keyClick(window.home.buttons["to_check"], Qt.Key.Key_Return)
+    page = window.stack.currentWidget()
+    assert isinstance(page, ToCheckPage)
+    assert page.results.count() == 1
+    text = page.results.item(0).text()
+    assert "Martin" in text and "déjà enregistré par un autre ordinateur du club" in text

@@ -1,0 +1,108 @@
+"""Screens about the national service: enrolling this computer, the list to check."""
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from app.validations import Validation
+from sync.client import CertificateRefused, Refused, RetryLater
+from sync.credentials import KeyringUnavailable
+from ui import texts
+from ui.desk_pages import button_row
+from ui.records import ValidationList, summary_line
+from ui.widgets import Field, Page
+
+
+def enrol_error(error: BaseException) -> str:
+    if isinstance(error, KeyringUnavailable):
+        return texts.ENROL_ERRORS["no_secure_keyring"]
+    if isinstance(error, CertificateRefused):
+        return texts.ENROL_ERRORS["certificate_refused"]
+    if isinstance(error, Refused):
+        return texts.ENROL_ERRORS["refused"]
+    if isinstance(error, RetryLater):
+        return texts.ENROL_ERRORS["unreachable"]
+    return texts.ENROL_ERRORS["unreachable"]
+
+
+def _with_advice(v: Validation) -> str:
+    advice = texts.NATIONAL_REASONS.get(v.national_reason or "invalid", "")
+    return f"{summary_line(v)}\n{advice}"
+
+
+class EnrolPage(Page):
+    """Type the enrolment code from the national portal; the work is done in the background."""
+
+    submitted = Signal(str, str)
+
+    def __init__(self, api_url: str, parent=None) -> None:
+        super().__init__(texts.ENROL_TITLE, texts.ENROL_INTRO, parent)
+        self.url = Field(texts.ENROL_URL)
+        self.url.edit.setText(api_url)
+        self.url.edit.setMaxLength(200)
+        self.code = Field(texts.ENROL_CODE)
+        self.code.edit.setMaxLength(40)
+        self.body.addWidget(self.url)
+        self.body.addWidget(self.code)
+        self.button = QPushButton(texts.ENROL_BUTTON)
+        self.button.setObjectName("primary")
+        self.button.clicked.connect(self._submit)
+        self.code.edit.returnPressed.connect(self._submit)
+        self.url.edit.returnPressed.connect(self._submit)
+        self.body.addLayout(button_row(self.button))
+        self.progress = QLabel()
+        self.progress.setObjectName("intro")
+        self.body.addWidget(self.progress)
+
+    def _submit(self) -> None:
+        url = self.url.text().strip()
+        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            self.url.set_error(texts.ENROL_ERRORS["bad_url"])
+            self.url.edit.setFocus()
+            return
+        self.url.set_error(None)
+        if not self.code.text().strip():
+            self.code.set_error(texts.PERSON_ERRORS["required"])
+            self.code.edit.setFocus()
+            return
+        self.set_busy(True)
+        self.submitted.emit(url, self.code.text())
+
+    def set_busy(self, busy: bool) -> None:
+        self.button.setEnabled(not busy)
+        self.progress.setText(texts.ENROL_WAIT if busy else "")
+
+    def show_error(self, message: str) -> None:
+        self.set_busy(False)
+        self.code.set_error(message)
+        self.code.edit.setFocus()
+
+    def on_shown(self) -> None:
+        (self.code if self.url.text() else self.url).edit.setFocus()
+
+
+class ToCheckPage(Page):
+    """The registrations the national service refused, each with what to do."""
+
+    open_record = Signal(int)
+
+    def __init__(self, load, parent=None) -> None:
+        super().__init__(texts.TO_CHECK_TITLE, texts.TO_CHECK_INTRO, parent)
+        self._load = load
+        self.count = QLabel()
+        self.results = ValidationList(texts.TO_CHECK_TITLE)
+        self.results.open_record.connect(self.open_record)
+        self.body.addWidget(self.count)
+        self.body.addWidget(self.results, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        found: list[Validation] = self._load()
+        self.results.show_validations(found, _with_advice)
+        self.count.setText(texts.to_check_count(len(found)) if found else texts.TO_CHECK_NONE)
+
+    def on_shown(self) -> None:
+        self.refresh()
+        self.results.setFocus()
+
+    def on_data_changed(self) -> None:
+        self.refresh()

@@ -1,0 +1,59 @@
+"""The always-visible status area: connection, what waits to be sent, last send."""
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from sync.engine import SyncStatus
+from ui import french, texts
+
+
+class SyncBridge(QObject):
+    """Carries the engine's reports from its thread to the interface thread."""
+
+    status = Signal(object)
+
+    def publish(self, status: SyncStatus) -> None:
+        self.status.emit(status)  # queued: the receiver lives on the interface thread
+
+
+class StatusArea(QWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 6, 16, 6)
+        self.connection = QLabel(texts.OFFLINE_NO_ACCOUNT)
+        self.connection.setWordWrap(True)
+        self.pending = QLabel(texts.NOTHING_TO_SEND)
+        self.send_now = QPushButton(texts.SEND_NOW)
+        self.send_now.setToolTip(texts.SEND_NOW_HINT)
+        self.send_now.setAccessibleDescription(texts.SEND_NOW_HINT)
+        self.send_now.setAutoDefault(True)
+        self.send_now.hide()
+        for label in (self.connection, self.pending):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(self.connection, 1)
+        layout.addWidget(self.pending)
+        layout.addWidget(self.send_now)
+
+    def set_pending(self, count: int) -> None:
+        self.pending.setText(texts.waiting_to_send(count))
+        self.pending.setAccessibleName(self.pending.text())
+
+    def show_sync(self, status: SyncStatus) -> None:
+        parts = [texts.SYNC_STATES.get(status.state, "")]
+        if status.last_sent_at is not None:
+            parts.append(texts.last_sent(french.clock(status.last_sent_at)))
+        if status.state == "offline" and status.retry_in_s is not None:
+            parts.append(texts.next_try(status.retry_in_s))
+        if status.to_check:
+            parts.append(texts.to_check_count(status.to_check))
+        if status.clock_is_off:
+            parts.append(texts.clock_off(round(abs(status.clock_offset_s) / 60)))
+        self.connection.setText(" ".join(p for p in parts if p))
+        self.connection.setAccessibleName(self.connection.text())
+        self.set_pending(status.pending)
+        self.send_now.setVisible(status.state != "needs_enrolment")
+        self.send_now.setEnabled(status.state != "sending")

@@ -1,0 +1,109 @@
+"""Training mode: practise with test codes against a local reference server.
+
+Everything lives in a temporary folder (its own database, the server's database);
+leaving training stops the server and deletes the folder, so nothing reaches the
+real data. The token stays in memory: no keyring is touched.
+"""
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QPushButton
+
+from app.desk import Desk
+from app.seasons import load_seasons
+from app.settings import Settings
+from app.store import open_store
+from sync.link import NationalLink
+from sync.server import ReferenceServer
+from sync.training import TRAINING_ENROLMENT_CODE, TrainingCode, training_codes
+from ui import french, texts
+from ui.printing import ReceiptPrinter
+from ui.status import SyncBridge
+from ui.widgets import Page, details_form
+
+SEED = 1
+
+
+class TrainingCodesPage(Page):
+    """The test codes and their holders, to type at the training desk."""
+
+    def __init__(self, codes: list[TrainingCode], parent=None) -> None:
+        super().__init__(texts.TRAINING_CODES, texts.TRAINING_CODES_INTRO, parent)
+        rows = [
+            (
+                c.code,
+                f"{c.first_name} {c.last_name}, {french.short_date(c.birth_date)}. {c.note_fr}",
+            )
+            for c in codes
+        ]
+        form, _ = details_form(rows)
+        self.body.addLayout(form)
+
+
+class TrainingSession:
+    def __init__(self, real_desk: Desk, settings: Settings, on_leave: Callable[[], None]) -> None:
+        self._real_desk = real_desk
+        self._settings = settings
+        self._on_leave = on_leave
+        self.folder = Path(tempfile.mkdtemp(prefix="passsport-formation-"))
+        self.codes = training_codes(SEED)
+        self.server = ReferenceServer(self.folder / "national.sqlite3", seed=SEED)
+        self.desk: Desk | None = None
+        self.link: NationalLink | None = None
+        self.window = None
+
+    def start(self):
+        from ui.window import MainWindow  # the window also offers training: built on demand
+
+        url = self.server.start()
+        database = self.folder / "club.sqlite3"
+        self.desk = Desk(open_store(database, self.folder / "backups"), load_seasons())
+        profile = self._real_desk.club_profile()
+        if profile is not None:
+            self.desk.save_club_profile(
+                profile.name, profile.siret, profile.rna, profile.federation
+            )
+        bridge = SyncBridge()
+        self.link = NationalLink(
+            database, bridge.publish, keep_token_in_memory=True, interval_s=5.0
+        )
+        self.link.enrol(url, TRAINING_ENROLMENT_CODE)  # in-process server on loopback
+        self.link.start()
+        window = MainWindow(
+            self.desk, self._settings, ReceiptPrinter(self.desk, self._settings), self.link, bridge
+        )
+        window.setWindowTitle(f"{texts.APP_TITLE} · {texts.TASK_TRAINING}")
+        window.show_banner(texts.TRAINING_BANNER)
+        window.home.add_task(
+            "training_codes",
+            texts.TRAINING_CODES,
+            "info",
+            texts.TRAINING_CODES_INTRO,
+            lambda: window.show_page(TrainingCodesPage(self.codes)),
+        )
+        leave = QPushButton(texts.TRAINING_LEAVE)
+        leave.setAutoDefault(True)
+        leave.clicked.connect(self.leave)
+        window.top_layout.insertWidget(2, leave)
+        window.closed.connect(self.leave)
+        self.window = window
+        window.show()
+        return window
+
+    def leave(self) -> None:
+        """Stop everything and delete the training folder."""
+        window, self.window = self.window, None
+        if window is None:
+            return  # already left (closing the window calls this again)
+        if self.link is not None:
+            self.link.stop()
+        window.close()
+        if self.desk is not None:
+            self.desk.close()
+            self.desk = None
+        self.server.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self._on_leave()
