@@ -21,14 +21,16 @@ from app.paths import default_paths
 from app.seasons import load_seasons
 from app.settings import Settings
 from app.store import open_store
-from ui.app import make_application
+from ui.app import build_window, make_application
 from ui.printing import ReceiptPrinter
+from ui.training import TrainingSession
 from ui.window import MainWindow
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 SIZE = (1100, 720)
 # A day of the 2025 campaign, so that the sample codes are open.
 DESK_DAY = datetime(2025, 9, 13, 9, 47, tzinfo=UTC)
+TRAINING_DAY = datetime(2026, 10, 5, 8, 15, tzinfo=UTC)
 
 
 def grab(window: MainWindow, name: str) -> None:
@@ -90,6 +92,24 @@ def main() -> None:
     grab(window, "retrouver")
     window.open_record(desk.find("")[0].id)
     grab(window, "inscription")
+    window.close()
+
+    # The home screen as a new club sees it, with the national service and training.
+    window = build_window(desk, settings, paths.database)
+    window.resize(*SIZE)
+    window.show()
+    grab(window, "accueil-complet")
+    window.enrol()
+    grab(window, "relier")
+    window.close()
+
+    session = TrainingSession(desk, settings, on_leave=lambda: None, clock=lambda: TRAINING_DAY)
+    training = session.start()
+    training.resize(*SIZE)
+    grab(training, "formation")
+    training.home.buttons["training_codes"].click()
+    grab(training, "formation-codes")
+    session.leave()
     desk.close()
 
 

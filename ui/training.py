@@ -8,11 +8,12 @@ real data. The token stays in memory: no keyring is touched.
 import shutil
 import tempfile
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtWidgets import QPushButton
 
-from app.desk import Desk
+from app.desk import Desk, utc_now
 from app.seasons import load_seasons
 from app.settings import Settings
 from app.store import open_store
@@ -39,18 +40,25 @@ class TrainingCodesPage(Page):
             )
             for c in codes
         ]
-        form, _ = details_form(rows)
+        form, self.values = details_form(rows)
         self.body.addLayout(form)
 
 
 class TrainingSession:
-    def __init__(self, real_desk: Desk, settings: Settings, on_leave: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        real_desk: Desk,
+        settings: Settings,
+        on_leave: Callable[[], None],
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self._real_desk = real_desk
+        self._clock = clock
         self._settings = settings
         self._on_leave = on_leave
         self.folder = Path(tempfile.mkdtemp(prefix="passsport-formation-"))
         self.codes = training_codes(SEED)
-        self.server = ReferenceServer(self.folder / "national.sqlite3", seed=SEED)
+        self.server = ReferenceServer(self.folder / "national.sqlite3", seed=SEED, clock=clock)
         self.desk: Desk | None = None
         self.link: NationalLink | None = None
         self.window = None
@@ -60,7 +68,7 @@ class TrainingSession:
 
         url = self.server.start()
         database = self.folder / "club.sqlite3"
-        self.desk = Desk(open_store(database, self.folder / "backups"), load_seasons())
+        self.desk = Desk(open_store(database, self.folder / "backups"), load_seasons(), self._clock)
         profile = self._real_desk.club_profile()
         if profile is not None:
             self.desk.save_club_profile(
@@ -68,7 +76,7 @@ class TrainingSession:
             )
         bridge = SyncBridge()
         self.link = NationalLink(
-            database, bridge.publish, keep_token_in_memory=True, interval_s=5.0
+            database, bridge.publish, keep_token_in_memory=True, interval_s=5.0, clock=self._clock
         )
         self.link.enrol(url, TRAINING_ENROLMENT_CODE)  # in-process server on loopback
         self.link.start()

@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
             )
         add("club", texts.TASK_CLUB, "club", texts.TASK_CLUB_HINT, self.edit_club)
         self.status.send_now.setVisible(linked)
+        if linked:
+            self.status.connection.setText(texts.SYNC_STATES["idle"])
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
