@@ -15,6 +15,7 @@ from app.errors import FormError, KnownError
 from app.people import Person, check_extras, check_person, clean_name, parse_money
 from app.seasons import Season, SeasonTable
 from app.validations import ChequeState, Validation
+from app.vault import Vault
 
 
 def utc_now() -> datetime:
@@ -31,11 +32,14 @@ class Desk:
         conn: sqlite3.Connection,
         seasons: SeasonTable,
         clock: Callable[[], datetime] = utc_now,
+        vault: Vault | None = None,
     ) -> None:
         self._conn = conn
+        self.vault = vault  # for the other connections to the same file (the sync engine)
         self.seasons = seasons
         self._clock = clock
         self.volunteer = ""  # first name given at the start of a desk session
+        self._index = search.SearchIndex()
 
     def close(self) -> None:
         self._conn.close()
@@ -86,15 +90,17 @@ class Desk:
         self, code: PassCode, person: Person, activity: str = "", fee_cents: int | None = None
     ) -> Validation:
         """Record a pass'Sport. Saved when this returns; sent to the national service later."""
-        return validations.record(
-            self._conn,
-            code,
-            person,
-            self.season_of(code),
-            self.now(),
-            self.volunteer,
-            activity,
-            fee_cents,
+        return self._noted(
+            validations.record(
+                self._conn,
+                code,
+                person,
+                self.season_of(code),
+                self.now(),
+                self.volunteer,
+                activity,
+                fee_cents,
+            )
         )
 
     def take_deposit(
@@ -121,20 +127,24 @@ class Desk:
         if errors:
             raise FormError(errors)
         cheque = validations.Cheque(number[:40], bank[:60], cents)
-        return validations.record(
-            self._conn,
-            None,
-            person,
-            season,
-            self.now(),
-            self.volunteer,
-            activity,
-            fee_cents,
-            cheque,
+        return self._noted(
+            validations.record(
+                self._conn,
+                None,
+                person,
+                season,
+                self.now(),
+                self.volunteer,
+                activity,
+                fee_cents,
+                cheque,
+            )
         )
 
     def attach_code(self, validation_id: int, code: PassCode) -> Validation:
-        return validations.attach_code(self._conn, validation_id, code, self.now(), self.volunteer)
+        return self._noted(
+            validations.attach_code(self._conn, validation_id, code, self.now(), self.volunteer)
+        )
 
     def settle_cheque(self, validation_id: int, outcome: ChequeState) -> Validation:
         return validations.settle_cheque(
@@ -152,8 +162,10 @@ class Desk:
     def correct_person(self, validation_id: int, last: str, first: str, birth: str) -> Validation:
         current = validations.get(self._conn, validation_id)
         person = self.check_person(last, first, birth, self.seasons.by_year(current.season))
-        return validations.correct_person(
-            self._conn, validation_id, person, self.now(), self.volunteer
+        return self._noted(
+            validations.correct_person(
+                self._conn, validation_id, person, self.now(), self.volunteer
+            )
         )
 
     def was_printed(self, validation_id: int) -> bool:
@@ -167,15 +179,19 @@ class Desk:
     def get(self, validation_id: int) -> Validation:
         return validations.get(self._conn, validation_id)
 
+    def _noted(self, saved: Validation) -> Validation:
+        self._index.note(saved)
+        return saved
+
     def find(self, query: str) -> list[Validation]:
-        return search.search(self._conn, query, self.now().date())
+        return self._index.search(self._conn, query, self.now().date())
 
     def to_check(self) -> list[Validation]:
         """The registrations the national service refused: a person must look."""
         return search.by_state(self._conn, "to_check")
 
     def name_suggestions(self) -> list[str]:
-        return search.name_suggestions(self._conn)
+        return self._index.name_suggestions(self._conn)
 
     def pending_count(self) -> int:
         """How many changes wait to be sent to the national service."""

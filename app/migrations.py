@@ -135,4 +135,39 @@ def _v2_national_answers(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = (_v1_first_tables, _v2_national_answers)
+# Personal fields sealed by the vault (app/vault.py); each is bound to its column name.
+SEALED = ("code", "last_name", "first_name", "birth_date", "cancel_reason")
+
+
+def _v3_sealed_personal_data(conn: sqlite3.Connection) -> None:
+    """Seal the personal fields already written; equality lookups go through a keyed hash."""
+    seal = ", ".join(f"{c} = pii_seal({c}, '{c}')" for c in SEALED)
+    opened = ", ".join(f"pii_open(v.{c}, '{c}') AS {c}" for c in SEALED)
+    _run(
+        conn,
+        f"""
+        DROP VIEW validation_rows;
+        DROP INDEX validations_one_live_code;
+        DROP INDEX validations_names;
+        DROP INDEX validations_search;
+        ALTER TABLE validations DROP COLUMN search_text;
+        ALTER TABLE validations ADD COLUMN code_hash TEXT;
+        UPDATE validations SET code_hash = pii_hash(code), {seal};
+        CREATE UNIQUE INDEX validations_one_live_code
+            ON validations(code_hash) WHERE code_hash IS NOT NULL AND state != 'cancelled';
+        CREATE VIEW validation_rows AS
+            SELECT v.id, v.receipt_no, v.idempotency_key, v.season, v.activity, v.fee_cents,
+                v.amount_cents, v.state, v.recorded_at, v.recorded_by, v.cheque_number,
+                v.cheque_bank, v.cheque_cents, v.cheque_state, v.cancelled_at, v.national_id,
+                v.national_state, v.national_at, v.national_reason, v.paid_cents, v.paid_on,
+                {opened},
+                EXISTS (
+                    SELECT 1 FROM outbox o WHERE o.validation_id = v.id
+                    AND o.kind = 'redeem' AND o.sent_at IS NOT NULL
+                ) AS sent
+            FROM validations v;
+        """,
+    )
+
+
+MIGRATIONS = (_v1_first_tables, _v2_national_answers, _v3_sealed_personal_data)

@@ -77,7 +77,8 @@ def meta_set(conn: sqlite3.Connection, key: str, value: str | None) -> None:
 def pending_redeems(conn: sqlite3.Connection, limit: int = 100) -> list[PendingRedeem]:
     rows = conn.execute(
         "SELECT o.id, v.id, v.idempotency_key, v.code, v.last_name, v.first_name,"
-        " v.birth_date, v.recorded_at FROM outbox o JOIN validations v ON v.id = o.validation_id"
+        " v.birth_date, v.recorded_at FROM outbox o JOIN validation_rows v"
+        " ON v.id = o.validation_id"
         " WHERE o.kind = 'redeem' AND o.sent_at IS NULL AND o.withdrawn_at IS NULL"
         " ORDER BY o.id LIMIT ?",
         (limit,),
@@ -88,7 +89,7 @@ def pending_redeems(conn: sqlite3.Connection, limit: int = 100) -> list[PendingR
 def pending_cancels(conn: sqlite3.Connection, limit: int = 100) -> list[PendingCancel]:
     rows = conn.execute(
         "SELECT o.id, v.id, v.national_id, coalesce(v.cancel_reason, '') FROM outbox o"
-        " JOIN validations v ON v.id = o.validation_id"
+        " JOIN validation_rows v ON v.id = o.validation_id"
         " WHERE o.kind = 'cancel' AND o.sent_at IS NULL AND o.withdrawn_at IS NULL"
         " ORDER BY o.id LIMIT ?",
         (limit,),
@@ -140,8 +141,7 @@ def apply_redeem_answers(
                 (item.outbox_id,),
             ).fetchone()
             conn.execute(
-                "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = ?"
-                " WHERE id = ?",
+                "UPDATE outbox SET sent_at = ?, last_error = ? WHERE id = ?",
                 (
                     stamp,
                     None if answer.status in ("accepted", "replayed") else answer.status,

@@ -12,9 +12,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.backups import make_backup
 from app.errors import StoreError
 from app.logs import get_logger
 from app.migrations import MIGRATIONS
+from app.vault import Vault
 
 log = get_logger("store")
 
@@ -24,54 +26,74 @@ PRAGMAS = (
     ("synchronous", "full"),
     ("foreign_keys", "on"),
     ("busy_timeout", str(BUSY_TIMEOUT_MS)),
+    # Deleted personal data is overwritten in the file, not just unlinked.
+    ("secure_delete", "on"),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A connection to ``path`` with the program's pragmas. Commits are explicit."""
+def connect(path: Path, vault: Vault | None = None) -> sqlite3.Connection:
+    """A connection to ``path`` with the program's pragmas. Commits are explicit.
+
+    With the vault, personal fields can be read and written (``validation_rows``);
+    without it, any query touching them fails rather than showing sealed bytes.
+    """
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
         conn.row_factory = sqlite3.Row
         for name, value in PRAGMAS:
             conn.execute(f"PRAGMA {name} = {value}")
+        if vault is not None:
+            vault.install(conn)
     except sqlite3.DatabaseError as exc:
         raise StoreError("unreadable", path=str(path)) from exc
     return conn
 
 
+def _known(error: sqlite3.OperationalError) -> StoreError | None:
+    """The expected failures of a write, as the plain reasons ``ui/texts.py`` explains."""
+    message = str(error).lower()
+    if "locked" in message or "busy" in message:
+        return StoreError("locked")
+    if "full" in message or "disk i/o" in message:
+        return StoreError("disk_full")
+    if "readonly" in message or "read-only" in message:
+        return StoreError("read_only")
+    return None
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One atomic write: everything inside commits together, or nothing does."""
-    conn.execute("BEGIN IMMEDIATE")
+    """One atomic write: everything inside commits together, or nothing does.
+
+    A locked database, a full disk or a read-only folder become :class:`StoreError`;
+    nothing of the write is kept.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise (_known(error) or error) from None
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
+        conn.execute("COMMIT")
+    except BaseException as error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(error, sqlite3.OperationalError) and _known(error):
+            raise _known(error) from None
         raise
-    conn.execute("COMMIT")
-
-
-def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
-    """A consistent copy of the open database at ``target`` (sqlite backup API)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    dest = sqlite3.connect(target)
-    try:
-        conn.backup(dest)
-    finally:
-        dest.close()
-    return target
 
 
 def open_store(
     path: Path,
     backups: Path,
+    vault: Vault,
     migrations: tuple[Callable[[sqlite3.Connection], None], ...] = MIGRATIONS,
 ) -> sqlite3.Connection:
     """Open (or create) the database at ``path`` and bring its schema up to date."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = connect(path)
+    conn = connect(path, vault)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
@@ -87,9 +109,7 @@ def open_store(
         raise StoreError("too_new", found=version, supported=target)
     if version < target:
         if version > 0:
-            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-            backup_to(conn, backups / f"avant-mise-a-jour-v{version}-{stamp}.sqlite3")
-            log.info("backup before migrating from schema %d", version)
+            make_backup(conn, backups, f"avant-mise-a-jour-v{version}", datetime.now(UTC))
         for number in range(version, target):
             with transaction(conn):
                 migrations[number](conn)

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from app.codes import PassCode
 from app.errors import KnownError
-from app.people import Person, search_words
+from app.people import Person
 from app.seasons import Season
 from app.store import transaction
 
@@ -47,7 +47,7 @@ class Validation:
     season: int
     last_name: str
     first_name: str
-    birth_date: date
+    birth_date: date | None  # None once erased at the end of the retention period
     activity: str
     fee_cents: int | None
     amount_cents: int
@@ -94,7 +94,7 @@ def from_row(row: sqlite3.Row) -> Validation:
         season=row["season"],
         last_name=row["last_name"],
         first_name=row["first_name"],
-        birth_date=date.fromisoformat(row["birth_date"]),
+        birth_date=date.fromisoformat(row["birth_date"]) if row["birth_date"] else None,
         activity=row["activity"],
         fee_cents=row["fee_cents"],
         amount_cents=row["amount_cents"],
@@ -126,18 +126,11 @@ def get(conn: sqlite3.Connection, validation_id: int) -> Validation:
 def find_live_by_code(conn: sqlite3.Connection, code: PassCode | str) -> Validation | None:
     """The registration holding this code, unless it was cancelled."""
     row = conn.execute(
-        "SELECT * FROM validation_rows WHERE code = ? AND state != 'cancelled'",
+        "SELECT * FROM validation_rows WHERE id = (SELECT id FROM validations"
+        " WHERE code_hash = pii_hash(?) AND state != 'cancelled')",
         (str(code),),
     ).fetchone()
     return from_row(row) if row else None
-
-
-def _search_text(receipt_no: str, code: str | None, person: Person) -> str:
-    compact_code = (code or "").replace("-", "").lower()
-    receipt = receipt_no.replace("-", "").lower()
-    last, first = search_words(person.last_name), search_words(person.first_name)
-    # Also each name in one piece, so that "ndiaye" finds N'Diaye.
-    return " ".join((*last, *first, "".join(last), "".join(first), compact_code, receipt))
 
 
 def _next_receipt_no(conn: sqlite3.Connection) -> str:
@@ -192,31 +185,34 @@ def record(
                 raise ValidationError("duplicate_code", existing=existing)
         receipt_no = _next_receipt_no(conn)
         state = State.TO_SEND if code else State.AWAITING_CODE
+        code_text = str(code) if code else None
         cursor = conn.execute(
-            "INSERT INTO validations(receipt_no, idempotency_key, code, season, last_name,"
-            " first_name, birth_date, activity, fee_cents, amount_cents, state, recorded_at,"
-            " recorded_by, cheque_number, cheque_bank, cheque_cents, cheque_state, search_text)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                receipt_no,
-                str(uuid.uuid4()),
-                str(code) if code else None,
-                season.year,
-                person.last_name,
-                person.first_name,
-                person.birth_date.isoformat(),
-                activity,
-                fee_cents,
-                season.amount_cents,
-                state,
-                now.isoformat(),
-                volunteer,
-                cheque.number if cheque else None,
-                cheque.bank if cheque else None,
-                cheque.cents if cheque else None,
-                ChequeState.HELD if cheque else None,
-                _search_text(receipt_no, str(code) if code else None, person),
-            ),
+            "INSERT INTO validations(receipt_no, idempotency_key, code, code_hash, season,"
+            " last_name, first_name, birth_date, activity, fee_cents, amount_cents, state,"
+            " recorded_at, recorded_by, cheque_number, cheque_bank, cheque_cents, cheque_state)"
+            " VALUES (:receipt_no, :key, pii_seal(:code, 'code'), pii_hash(:code), :season,"
+            " pii_seal(:last, 'last_name'), pii_seal(:first, 'first_name'),"
+            " pii_seal(:born, 'birth_date'), :activity, :fee, :amount, :state, :at, :by,"
+            " :cheque_number, :cheque_bank, :cheque_cents, :cheque_state)",
+            {
+                "receipt_no": receipt_no,
+                "key": str(uuid.uuid4()),
+                "code": code_text,
+                "season": season.year,
+                "last": person.last_name,
+                "first": person.first_name,
+                "born": person.birth_date.isoformat(),
+                "activity": activity,
+                "fee": fee_cents,
+                "amount": season.amount_cents,
+                "state": state,
+                "at": now.isoformat(),
+                "by": volunteer,
+                "cheque_number": cheque.number if cheque else None,
+                "cheque_bank": cheque.bank if cheque else None,
+                "cheque_cents": cheque.cents if cheque else None,
+                "cheque_state": ChequeState.HELD if cheque else None,
+            },
         )
         validation_id = cursor.lastrowid
         if code is not None:
@@ -236,15 +232,10 @@ def attach_code(
         existing = find_live_by_code(conn, code)
         if existing is not None:
             raise ValidationError("duplicate_code", existing=existing)
-        person = Person(current.last_name, current.first_name, current.birth_date)
         conn.execute(
-            "UPDATE validations SET code = ?, state = ?, search_text = ? WHERE id = ?",
-            (
-                str(code),
-                State.TO_SEND,
-                _search_text(current.receipt_no, str(code), person),
-                validation_id,
-            ),
+            "UPDATE validations SET code = pii_seal(:code, 'code'), code_hash = pii_hash(:code),"
+            " state = :state WHERE id = :id",
+            {"code": str(code), "state": State.TO_SEND, "id": validation_id},
         )
         enqueue(conn, now, validation_id, "redeem")
         journal_event(conn, now, "code_attached", validation_id, volunteer)
@@ -280,16 +271,24 @@ def cancel(
         if current.state == State.CANCELLED:
             raise ValidationError("already_cancelled")
         conn.execute(
-            "UPDATE validations SET state = 'cancelled', cancelled_at = ?, cancel_reason = ?"
-            " WHERE id = ?",
+            "UPDATE validations SET state = 'cancelled', cancelled_at = ?,"
+            " cancel_reason = pii_seal(?, 'cancel_reason') WHERE id = ?",
             (now.isoformat(), reason, validation_id),
         )
+        # A redeem that never left this computer is withdrawn. One already tried may have
+        # reached the service with its answer lost: it is sent again (replayed), and its
+        # answer brings the cancellation along (app/national.py).
         withdrawn = conn.execute(
             "UPDATE outbox SET withdrawn_at = ? WHERE validation_id = ? AND kind = 'redeem'"
-            " AND sent_at IS NULL AND withdrawn_at IS NULL",
+            " AND sent_at IS NULL AND withdrawn_at IS NULL AND attempts = 0",
             (now.isoformat(), validation_id),
         ).rowcount
-        if current.code and not withdrawn:
+        in_flight = conn.execute(
+            "SELECT count(*) FROM outbox WHERE validation_id = ? AND kind = 'redeem'"
+            " AND sent_at IS NULL AND withdrawn_at IS NULL",
+            (validation_id,),
+        ).fetchone()[0]
+        if current.code and not withdrawn and not in_flight:
             enqueue(conn, now, validation_id, "cancel")
         journal_event(conn, now, "cancelled", validation_id, volunteer)
     return get(conn, validation_id)
@@ -310,15 +309,10 @@ def correct_person(
         if current.state == State.CANCELLED:
             raise ValidationError("already_cancelled")
         conn.execute(
-            "UPDATE validations SET last_name = ?, first_name = ?, birth_date = ?,"
-            " search_text = ? WHERE id = ?",
-            (
-                person.last_name,
-                person.first_name,
-                person.birth_date.isoformat(),
-                _search_text(current.receipt_no, current.code, person),
-                validation_id,
-            ),
+            "UPDATE validations SET last_name = pii_seal(?, 'last_name'),"
+            " first_name = pii_seal(?, 'first_name'), birth_date = pii_seal(?, 'birth_date')"
+            " WHERE id = ?",
+            (person.last_name, person.first_name, person.birth_date.isoformat(), validation_id),
         )
         journal_event(conn, now, "person_corrected", validation_id, volunteer)
     return get(conn, validation_id)

@@ -8,14 +8,19 @@ integrity_check`` is ok, no validation lacks its outbox entry or its journal row
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from app.store import connect
+from app.vault import Vault
 from bench.harness import Figure, measure
+
+# Bench data only: a fixed key the children and the checker share, since a child
+# killed at random has no keyring to ask.
+BENCH_VAULT = Vault(bytes(range(32)))
 
 KILLS = 200
 SEED = 20251015
@@ -93,13 +98,13 @@ def _matches(row: tuple, kind: str, rest: list[str]) -> bool:
 
 def check(database: Path, reported: list[list[str]]) -> dict:
     """Compare the database with what the children reported saved."""
-    conn = sqlite3.connect(database)
+    conn = connect(database, BENCH_VAULT)
     try:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
         rows = {
             receipt: (code, state, cheque_state)
             for receipt, code, state, cheque_state in conn.execute(
-                "SELECT receipt_no, code, state, cheque_state FROM validations"
+                "SELECT receipt_no, code, state, cheque_state FROM validation_rows"
             )
         }
         missing = 0

@@ -60,10 +60,12 @@ def main(argv: list[str]) -> None:
     from app.seasons import load_seasons
     from app.store import open_store
     from app.validations import ChequeState
+    from bench.crash import BENCH_VAULT
 
     paths = default_paths().create()
     seasons = load_seasons()
-    desk = Desk(open_store(paths.database, paths.backups), seasons, lambda: CHILD_NOW)
+    conn = open_store(paths.database, paths.backups, BENCH_VAULT)
+    desk = Desk(conn, seasons, lambda: CHILD_NOW)
     desk.set_volunteer("Banc")
     season = seasons.by_year(CODE_YEAR)
     people = [desk.check_person(last, first, born, season) for last, first, born in PEOPLE]

@@ -17,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtWidgets import QApplication
 
 from app.desk import Desk
+from app.keys import open_encrypted
 from app.paths import default_paths
 from app.seasons import load_seasons
 from app.settings import Settings
-from app.store import open_store
 from ui.app import build_window, make_application
 from ui.printing import ReceiptPrinter
 from ui.training import TrainingSession
@@ -51,7 +51,8 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     make_application([])
     paths = default_paths().create()
-    desk = Desk(open_store(paths.database, paths.backups), load_seasons(), lambda: DESK_DAY)
+    conn, vault = open_encrypted(paths.database, paths.backups)
+    desk = Desk(conn, load_seasons(), lambda: DESK_DAY, vault)
     settings = Settings(paths.settings_file)
     window = new_window(desk, settings)
     grab(window, "premier-demarrage")

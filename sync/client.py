@@ -12,6 +12,7 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 import httpx
+import truststore
 
 from app.errors import KnownError
 
@@ -63,6 +64,12 @@ class Answer:
     server_time: datetime | None
 
 
+def system_trust() -> ssl.SSLContext:
+    """Certificates checked against the operating system's own trust store (Windows,
+    macOS, Linux), as a browser does; never switched off."""
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if value is None:
@@ -96,7 +103,7 @@ class ApiClient:
         base_url: str,
         token: str | None = None,
         transport: httpx.BaseTransport | None = None,
-        verify: ssl.SSLContext | str | bool = True,
+        verify: ssl.SSLContext | None = None,
         timeout: httpx.Timeout = TIMEOUT,
     ) -> None:
         headers = {"Accept": "application/json", "User-Agent": "passsport-club"}
@@ -107,7 +114,7 @@ class ApiClient:
             headers=headers,
             timeout=timeout,
             transport=transport,
-            verify=verify,
+            verify=verify or system_trust(),
             follow_redirects=False,
         )
 

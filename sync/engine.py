@@ -19,6 +19,7 @@ from app import national
 from app.logs import get_logger
 from app.national import NationalChange, RedeemAnswer
 from app.store import connect
+from app.vault import Vault
 from sync.client import ApiClient, CertificateRefused, Refused, RetryLater, Unauthorized
 
 log = get_logger("sync")
@@ -60,8 +61,10 @@ class SyncEngine:
         base_backoff_s: float = 2.0,
         max_backoff_s: float = 300.0,
         rng: random.Random | None = None,
+        vault: Vault | None = None,
     ) -> None:
         self._db_path = db_path
+        self._vault = vault
         self._make_client = make_client
         self._on_status = on_status
         self._clock = clock
@@ -96,7 +99,7 @@ class SyncEngine:
         return self._rng.uniform(0, min(self._cap, self._base * 2 ** min(failures, 20)))
 
     def _run(self) -> None:
-        conn = connect(self._db_path)
+        conn = connect(self._db_path, self._vault)
         client: ApiClient | None = None
         failures = 0
         try:
@@ -146,6 +149,8 @@ class SyncEngine:
         sent_any = False
         changed = 0
         while batch := national.pending_redeems(conn, 100):
+            # Counted before sending: once tried, an answer may be lost on the way back.
+            national.note_attempt(conn, [i.outbox_id for i in batch], "sending", self._clock())
             answer = self._request(client.redeem_batch, [_item(i) for i in batch])
             offset = self._offset(answer.server_time)
             answers = [_answer(r) for r in answer.body["results"] if isinstance(r, dict)]

@@ -8,9 +8,9 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
-from app import national
+from app import national, secrets
 from app.store import connect
-from sync import credentials
+from app.vault import Vault
 from sync.client import ApiClient, Enrolment
 from sync.engine import SyncEngine, SyncStatus
 
@@ -21,8 +21,10 @@ class NationalLink:
         db_path: Path,
         on_status: Callable[[SyncStatus], None] = lambda status: None,
         keep_token_in_memory: bool = False,
+        vault: Vault | None = None,
         **engine_options,
     ) -> None:
+        self._vault = vault
         self._db_path = db_path
         self._on_status = on_status
         self._memory_token: str | None = None
@@ -41,22 +43,22 @@ class NationalLink:
         if self._in_memory:
             return self._memory_token
         device = self._meta("device_id")
-        return credentials.load_token(device) if device else None
+        return secrets.load_secret(device) if device else None
 
     def configured(self) -> bool:
         return bool(self._meta("api_url") and self._meta("device_id") and self._token())
 
     def enrol(self, api_url: str, enrolment_code: str, device_name: str = "") -> Enrolment:
         """Enrol this computer (network: call it off the interface thread)."""
-        if not self._in_memory and not credentials.secure_keyring_available():
-            raise credentials.KeyringUnavailable("no_secure_keyring")
+        if not self._in_memory and not secrets.secure_keyring_available():
+            raise secrets.KeyringUnavailable("no_secure_keyring")
         name = device_name or socket.gethostname()[:60] or "ordinateur"
         with ApiClient(api_url) as client:
             enrolment = client.enrol(" ".join(enrolment_code.split()).upper(), name)
         if self._in_memory:
             self._memory_token = enrolment.token
         else:
-            credentials.save_token(enrolment.device_id, enrolment.token)
+            secrets.save_secret(enrolment.device_id, enrolment.token)
         conn = connect(self._db_path)
         try:
             national.meta_set(conn, "api_url", api_url)
@@ -74,7 +76,11 @@ class NationalLink:
             if not self.configured():
                 return False
             self.engine = SyncEngine(
-                self._db_path, self._client, on_status=self._on_status, **self._engine_options
+                self._db_path,
+                self._client,
+                on_status=self._on_status,
+                vault=self._vault,
+                **self._engine_options,
             )
             self.engine.start()
         else:

@@ -19,6 +19,31 @@ settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True
 settings.load_profile("ci")
 
 
+# Names the tests type at the desk: none may ever reach a log.
+PLANTED_NAMES = ("Plantévoix", "Zébulon", "Lefèvre", "Diallo", "Dupont", "Martin")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_log(tmp_path_factory):
+    """Everything the program logs during the whole suite, at every level, in one file;
+    at the end, no planted name may be in it."""
+    path = tmp_path_factory.getbasetemp() / "suite.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(logging.DEBUG)
+    logger = logging.getLogger("passsport")
+    logger.addHandler(handler)
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    yield path
+    logger.removeHandler(handler)
+    logger.setLevel(previous)
+    handler.close()
+    text = path.read_text(encoding="utf-8")
+    assert text, "the program logged nothing: the check below would prove nothing"
+    found = [name for name in PLANTED_NAMES if name.lower() in text.lower()]
+    assert found == [], f"personal data in the logs: {found}"
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)

@@ -3,9 +3,9 @@
 from datetime import UTC, datetime
 
 from app.desk import Desk
+from app.keys import open_encrypted
 from app.paths import default_paths
 from app.seasons import load_seasons
-from app.store import open_store
 
 # 15 October 2025, 14:32 in Paris: the 2025 season is open.
 DESK_DAY = datetime(2025, 10, 15, 12, 32, tzinfo=UTC)
@@ -24,7 +24,8 @@ class Clock:
 
 def open_desk(clock: Clock | None = None, with_club: bool = True) -> Desk:
     paths = default_paths().create()
-    desk = Desk(open_store(paths.database, paths.backups), load_seasons(), clock or Clock())
+    conn, vault = open_encrypted(paths.database, paths.backups)
+    desk = Desk(conn, load_seasons(), clock or Clock(), vault)
     if with_club:
         desk.save_club_profile(
             "Étoile sportive d'Hérouville", VALID_SIRET, "W751234567", "Football"

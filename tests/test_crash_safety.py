@@ -2,11 +2,10 @@
 nothing it reported saved is lost, the file stays sound, no validation lacks its outbox
 entry or journal rows. The child runs ``python -m bench.crash_child`` (bench/crash.py)."""
 
-import sqlite3
-
 import pytest
 
-from bench.crash import check, run_kills
+from app.store import connect
+from bench.crash import BENCH_VAULT, check, run_kills
 from bench.crash_child import code_letters, code_text
 
 
@@ -42,13 +41,12 @@ def test_the_check_sees_a_lost_write_and_an_orphan(tmp_path):
     home = tmp_path / "crash-home"
     run_kills(2, seed=2, home=home)
     database = home / "data" / "club.sqlite3"
-    conn = sqlite3.connect(database)
-    with conn:
-        receipt, code, validation_id = conn.execute(
-            "SELECT receipt_no, code, id FROM validations WHERE code IS NOT NULL"
-            " AND state != 'cancelled' LIMIT 1"
-        ).fetchone()
-        conn.execute("DELETE FROM outbox WHERE validation_id = ?", (validation_id,))
+    conn = connect(database, BENCH_VAULT)
+    receipt, code, validation_id = conn.execute(
+        "SELECT receipt_no, code, id FROM validation_rows WHERE code IS NOT NULL"
+        " AND state != 'cancelled' LIMIT 1"
+    ).fetchone()
+    conn.execute("DELETE FROM outbox WHERE validation_id = ?", (validation_id,))
     conn.close()
 
     result = check(database, [["V", receipt, code], ["V", "ZZZ-99999", "25-ZZZZ-ZZZZ"]])

@@ -22,7 +22,7 @@ def window(qtbot, desk, clock, tmp_path):
     make_application([])
     bridge = SyncBridge()
     database = default_paths().database
-    link = NationalLink(database, bridge.publish, clock=clock, interval_s=0.2)
+    link = NationalLink(database, bridge.publish, vault=desk.vault, clock=clock, interval_s=0.2)
     settings = Settings(default_paths().settings_file)
     printers = PdfPrinters(tmp_path)
     window = MainWindow(

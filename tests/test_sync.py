@@ -21,7 +21,7 @@ def database(desk):
 
 
 def enrolled_client(server, desk, **options) -> tuple[ApiClient, NationalLink]:
-    link = NationalLink(database(desk))
+    link = NationalLink(database(desk), vault=desk.vault)
     link.enrol(server.url, server.new_enrolment_code())
     return link._client(), link
 
@@ -55,7 +55,7 @@ def test_normal_path_sends_confirms_and_brings_back_payments(server, desk, clock
     saved = [
         record(desk, c, first=f) for c, f in zip(codes(3), ("Léa", "Tom", "Inès"), strict=True)
     ]
-    engine = SyncEngine(database(desk), lambda: client, clock=clock)
+    engine = SyncEngine(database(desk), vault=desk.vault, make_client=lambda: client, clock=clock)
     status = engine.sync_once(desk._conn, client)
     assert status.state == "online" and status.pending == 0
     assert {r["code"] for r in ours(server)} == {v.code for v in saved}
@@ -79,7 +79,7 @@ def test_server_down_then_back_loses_nothing(tmp_path, desk, clock):
         client, link = enrolled_client(first, desk)
         url = first.url
     saved = record(desk, codes(1)[0])
-    engine = SyncEngine(database(desk), link._client, clock=clock)
+    engine = SyncEngine(database(desk), vault=desk.vault, make_client=link._client, clock=clock)
     with pytest.raises(RetryLater) as caught:
         engine.sync_once(desk._conn, client)
     assert caught.value.reason == "unreachable"
@@ -110,6 +110,7 @@ def test_retry_after_is_honoured_and_a_503_storm_makes_no_retry_storm(server, de
     engine = SyncEngine(
         database(desk),
         link._client,
+        vault=desk.vault,
         on_status=seen,
         clock=clock,
         base_backoff_s=0.01,
@@ -134,7 +135,7 @@ def test_429_with_retry_after_then_success(server, desk, clock):
     server.faults.status_code = 429
     server.faults.retry_after = 7
     server.faults.fail_next = 1
-    engine = SyncEngine(database(desk), link._client, clock=clock)
+    engine = SyncEngine(database(desk), vault=desk.vault, make_client=link._client, clock=clock)
     with pytest.raises(RetryLater) as caught:
         engine.sync_once(desk._conn, client)
     assert caught.value.reason == "busy" and caught.value.retry_after == 7
@@ -152,7 +153,9 @@ def test_faults_between_client_and_server_lose_and_duplicate_nothing(server, des
     with FaultyProxy(port) as proxy:
         proxy.mode, proxy.delay_s = mode, 0.3
         client = ApiClient(proxy.url, token, timeout=httpx.Timeout(1.0, connect=1.0))
-        engine = SyncEngine(database(desk), lambda: client, clock=clock)
+        engine = SyncEngine(
+            database(desk), vault=desk.vault, make_client=lambda: client, clock=clock
+        )
         if mode == "delay":
             engine.sync_once(desk._conn, client)
         else:
@@ -178,8 +181,12 @@ def test_two_offline_devices_redeem_the_same_code(server, clock, tmp_path, monke
         code = codes(1)[0]
         a = record(first, code)
         b = record(second, code, first="Léa")
-        SyncEngine(database(first), lambda: one, clock=clock).sync_once(first._conn, one)
-        SyncEngine(database(second), lambda: two, clock=clock).sync_once(second._conn, two)
+        SyncEngine(
+            database(first), vault=first.vault, make_client=lambda: one, clock=clock
+        ).sync_once(first._conn, one)
+        SyncEngine(
+            database(second), vault=second.vault, make_client=lambda: two, clock=clock
+        ).sync_once(second._conn, two)
         assert first.get(a.id).state is State.CONFIRMED
         duplicate = second.get(b.id)
         assert duplicate.state is State.TO_CHECK
@@ -215,7 +222,9 @@ def test_refusals_go_to_the_list_to_check_with_their_reason(tmp_path, desk):
             "Quelqu'un",
             available.birth_date.strftime("%d/%m/%Y"),
         )
-        SyncEngine(database(desk), lambda: client, clock=late).sync_once(desk._conn, client)
+        SyncEngine(
+            database(desk), vault=desk.vault, make_client=lambda: client, clock=late
+        ).sync_once(desk._conn, client)
         client.close()
     assert desk.get(other.id).national_reason == "other_club"
     assert desk.get(wrong.id).national_reason == "identity_mismatch"
@@ -226,7 +235,7 @@ def test_refusals_go_to_the_list_to_check_with_their_reason(tmp_path, desk):
 def test_a_cancellation_at_the_desk_is_sent(server, desk, clock):
     client, _ = enrolled_client(server, desk)
     saved = record(desk, codes(1)[0])
-    engine = SyncEngine(database(desk), lambda: client, clock=clock)
+    engine = SyncEngine(database(desk), vault=desk.vault, make_client=lambda: client, clock=clock)
     engine.sync_once(desk._conn, client)
     desk.cancel(saved.id, "Erreur")
     assert desk.pending_count() == 1
@@ -242,11 +251,17 @@ def test_a_revoked_token_stops_and_asks_to_enrol_again(server, desk, clock, expe
     server.revoke_device(
         desk._conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0]
     )
-    engine = SyncEngine(database(desk), link._client, clock=clock)
+    engine = SyncEngine(database(desk), vault=desk.vault, make_client=link._client, clock=clock)
     with pytest.raises(Unauthorized):
         engine.sync_once(desk._conn, client)
     statuses = []
-    engine = SyncEngine(database(desk), link._client, on_status=statuses.append, clock=clock)
+    engine = SyncEngine(
+        database(desk),
+        vault=desk.vault,
+        make_client=link._client,
+        on_status=statuses.append,
+        clock=clock,
+    )
     engine.start()
     deadline = time.monotonic() + 5
     while not any(s.state == "needs_enrolment" for s in statuses) and time.monotonic() < deadline:
@@ -262,7 +277,7 @@ def test_a_revoked_token_stops_and_asks_to_enrol_again(server, desk, clock, expe
 
 def test_the_token_is_kept_in_the_keyring_only(server, desk, memory_keyring, tmp_path):
     _, link = enrolled_client(server, desk)
-    (device,) = [u for (_, u) in memory_keyring.secrets]
+    (device,) = [u for (_, u) in memory_keyring.secrets if not u.startswith("database-key")]
     token = memory_keyring.secrets[("passsport-club", device)]
     assert token
     desk._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -277,15 +292,44 @@ def test_without_a_secure_keyring_enrolment_says_so(server, desk):
     from keyring.backends import fail
 
     keyring.set_keyring(fail.Keyring())
-    from sync.credentials import KeyringUnavailable
+    from app.secrets import KeyringUnavailable
 
     with pytest.raises(KeyringUnavailable):
-        NationalLink(database(desk)).enrol(server.url, server.new_enrolment_code())
+        NationalLink(database(desk), vault=desk.vault).enrol(
+            server.url, server.new_enrolment_code()
+        )
 
 
 def test_the_clock_difference_is_measured(server, desk):
     laptop = Clock(DESK_DAY.replace(hour=DESK_DAY.hour - 1))  # an hour late
     client, _ = enrolled_client(server, desk)
-    status = SyncEngine(database(desk), lambda: client, clock=laptop).sync_once(desk._conn, client)
+    status = SyncEngine(
+        database(desk), vault=desk.vault, make_client=lambda: client, clock=laptop
+    ).sync_once(desk._conn, client)
     assert status.clock_is_off and 3500 < status.clock_offset_s < 3700
+    client.close()
+
+
+def test_a_cancellation_after_a_lost_answer_still_reaches_the_service(server, desk, clock):
+    client, _ = enrolled_client(server, desk)
+    saved = record(desk, codes(1)[0])
+    engine = SyncEngine(database(desk), vault=desk.vault, make_client=lambda: client, clock=clock)
+    server.faults.lose_response_next = 1  # the service saves it, the answer never comes back
+    with pytest.raises(RetryLater):
+        engine.sync_once(desk._conn, client)
+    desk.cancel(saved.id, "Erreur")
+    engine.sync_once(desk._conn, client)
+    assert [r["state"] for r in ours(server)] == ["cancelled"]
+    assert desk.get(saved.id).state is State.CANCELLED
+    assert desk.pending_count() == 0
+    client.close()
+
+
+def test_a_cancellation_before_any_send_tells_the_service_nothing(server, desk, clock):
+    client, _ = enrolled_client(server, desk)
+    saved = record(desk, codes(1)[0])
+    desk.cancel(saved.id, "Erreur")
+    engine = SyncEngine(database(desk), vault=desk.vault, make_client=lambda: client, clock=clock)
+    engine.sync_once(desk._conn, client)
+    assert ours(server) == []
     client.close()

@@ -55,9 +55,10 @@ def test_the_database_itself_refuses_two_live_registrations_of_one_code(desk):
     desk.validate(desk.read_code("25-ABCD-EFGH")[0], person(desk))
     with pytest.raises(sqlite3.IntegrityError):
         desk._conn.execute(
-            "INSERT INTO validations(receipt_no, idempotency_key, code, season, last_name,"
-            " first_name, birth_date, amount_cents, state, recorded_at)"
-            " VALUES ('X', 'k', '25-ABCD-EFGH', 2025, 'a', 'b', '2012-01-01', 0, 'to_send', 't')"
+            "INSERT INTO validations(receipt_no, idempotency_key, code, code_hash, season,"
+            " last_name, first_name, birth_date, amount_cents, state, recorded_at)"
+            " VALUES ('X', 'k', x'00', pii_hash('25-ABCD-EFGH'), 2025, x'00', x'00', x'00', 0,"
+            " 'to_send', 't')"
         )
 
 

@@ -53,7 +53,10 @@ def open_window(
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    qtbot.waitUntil(
+        lambda: QApplication.focusWidget() is not None
+        and QApplication.focusWidget().window() is window
+    )
     return window
 
 

@@ -1,8 +1,10 @@
-"""The device token, kept only in the system keyring (Windows Credential Manager,
-macOS Keychain, Secret Service on Linux). Never in the database, settings or logs.
+"""Secrets (the device token, the database key), kept only in the system keyring:
+Windows Credential Manager, macOS Keychain, Secret Service on Linux. Never in the
+database, the settings, the logs or an error message.
 
 A keyring backend that is not recommended (priority below 1: the "fail" backend,
-plaintext files...) is refused: the program then says so and works offline.
+plaintext files...) is refused: the program then says so, works offline, and protects
+the database key with a passphrase instead.
 """
 
 import contextlib
@@ -17,7 +19,7 @@ MIN_PRIORITY = 1
 
 
 class KeyringUnavailable(KnownError):
-    """``no_secure_keyring``: this computer has no secure place for the token."""
+    """``no_secure_keyring``: this computer has no secure place for secrets."""
 
 
 def _backend():
@@ -39,20 +41,20 @@ def secure_keyring_available() -> bool:
     return True
 
 
-def save_token(device_id: str, token: str) -> None:
+def save_secret(name: str, value: str) -> None:
     try:
-        _backend().set_password(SERVICE, device_id, token)
+        _backend().set_password(SERVICE, name, value)
     except keyring.errors.KeyringError:
         raise KeyringUnavailable("no_secure_keyring") from None
 
 
-def load_token(device_id: str) -> str | None:
+def load_secret(name: str) -> str | None:
     try:
-        return _backend().get_password(SERVICE, device_id)
+        return _backend().get_password(SERVICE, name)
     except (KeyringUnavailable, keyring.errors.KeyringError):
         return None
 
 
-def forget_token(device_id: str) -> None:
+def forget_secret(name: str) -> None:
     with contextlib.suppress(KeyringUnavailable, keyring.errors.KeyringError):
-        _backend().delete_password(SERVICE, device_id)
+        _backend().delete_password(SERVICE, name)

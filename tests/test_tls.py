@@ -1,0 +1,96 @@
+"""Certificates are always checked; a refused one gets a plain answer, nothing is sent."""
+
+import http.server
+import re
+import ssl
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import trustme
+
+from sync.client import ApiClient, CertificateRefused
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class _Hello(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b'{"name": "Club"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class HttpsServer:
+    def __init__(self, cert: trustme.LeafCert) -> None:
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), _Hello)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        cert.configure_cert(context)
+        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,))
+
+    def __enter__(self):
+        self.thread.start()
+        return f"https://localhost:{self.httpd.server_address[1]}"
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+
+@pytest.fixture(scope="module")
+def ca():
+    return trustme.CA()
+
+
+def trusting(ca: trustme.CA) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ca.configure_trust(context)
+    return context
+
+
+def test_a_certificate_the_system_does_not_trust_is_refused(ca):
+    with HttpsServer(ca.issue_cert("localhost")) as url, ApiClient(url, "t") as client:
+        with pytest.raises(CertificateRefused):
+            client.club()
+
+
+def test_a_trusted_certificate_is_accepted(ca):
+    """The control: the same server, with its authority trusted, answers."""
+    with HttpsServer(ca.issue_cert("localhost")) as url:
+        with ApiClient(url, "t", verify=trusting(ca)) as client:
+            assert client.club() == {"name": "Club"}
+
+
+def test_an_expired_certificate_is_refused_even_from_a_trusted_authority(ca):
+    past = datetime.now(UTC) - timedelta(days=30)
+    cert = ca.issue_cert("localhost", not_before=past - timedelta(days=60), not_after=past)
+    with HttpsServer(cert) as url, ApiClient(url, "t", verify=trusting(ca)) as client:
+        with pytest.raises(CertificateRefused):
+            client.club()
+
+
+def test_a_certificate_for_another_host_is_refused(ca):
+    with HttpsServer(ca.issue_cert("service.example.org")) as url:
+        with ApiClient(url, "t", verify=trusting(ca)) as client:
+            with pytest.raises(CertificateRefused):
+                client.club()
+
+
+def test_no_code_turns_certificate_checks_off():
+    pattern = re.compile(r"verify\s*=\s*False|CERT_NONE|check_hostname\s*=\s*False")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("app", "ui", "sync")
+        for path in (ROOT / folder).rglob("*.py")
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
