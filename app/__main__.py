@@ -65,9 +65,9 @@ def main(argv: list[str] | None = None) -> int:
 
     install_exception_hook(paths.log_file)
     status = run(
-        lambda passphrase: _open_desk(paths, passphrase, throwaway_key=quick),
+        paths,
         Settings(paths.settings_file),
-        paths.database,
+        lambda passphrase: _open_desk(paths, passphrase, throwaway_key=quick),
         sys.argv[:1],
         quit_when_shown=quick,
         on_shown=_report_startup if args.startup_time else None,

@@ -7,8 +7,9 @@ The interface calls these and shows what they return; they raise only
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
-from app import club, search, validations
+from app import backups, club, retention, search, validations
 from app.club import ClubProfile
 from app.codes import PassCode, parse_code
 from app.errors import FormError, KnownError
@@ -192,6 +193,20 @@ class Desk:
 
     def name_suggestions(self) -> list[str]:
         return self._index.name_suggestions(self._conn)
+
+    # Keeping the data safe
+    def backup(self, folder: Path, reason: str = "manuelle") -> backups.Backup:
+        """A checked copy of the data in ``folder`` (a USB key, the backups folder)."""
+        return backups.make_backup(self._conn, folder, reason, self.now())
+
+    def housekeeping(self, folder: Path, keep_days: int, retention_months: int) -> int:
+        """At start: the day's backup, then the erasure of expired personal data.
+        Returns how many registrations had their personal data erased."""
+        backups.daily_backup(self._conn, folder, self.now(), keep_days)
+        erased = retention.purge(self._conn, self.seasons, self.now(), retention_months)
+        if erased:
+            self._index = search.SearchIndex()
+        return erased
 
     def pending_count(self) -> int:
         """How many changes wait to be sent to the national service."""

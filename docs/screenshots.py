@@ -21,7 +21,8 @@ from app.keys import open_encrypted
 from app.paths import default_paths
 from app.seasons import load_seasons
 from app.settings import Settings
-from ui.app import build_window, make_application
+from ui.app import make_application
+from ui.shell import build_window
 from ui.printing import ReceiptPrinter
 from ui.training import TrainingSession
 from ui.window import MainWindow

@@ -1,18 +1,16 @@
 """Start the Qt side: the application object, its style, the main window."""
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.desk import Desk
 from app.errors import KnownError
+from app.paths import Paths
 from app.settings import Settings
-from sync.link import NationalLink
 from ui import texts
-from ui.printing import ReceiptPrinter
-from ui.status import SyncBridge
+from ui.shell import Shell, SingleInstance
 from ui.style import stylesheet
 from ui.window import MainWindow
 
@@ -25,49 +23,43 @@ def make_application(argv: list[str], scale: float = 1.0) -> QApplication:
     return app
 
 
-def build_window(desk: Desk, settings: Settings, database: Path) -> MainWindow:
-    """The main window with its link to the national service and the training mode."""
-    from ui.training import TrainingSession  # loads the reference server only when asked
-
-    bridge = SyncBridge()
-    link = NationalLink(database, bridge.publish)
-
-    def start_training(window: MainWindow) -> None:
-        window.training = TrainingSession(desk, settings, on_leave=window.show)
-        window.training.start()
-        window.hide()
-
-    window = MainWindow(
-        desk, settings, ReceiptPrinter(desk, settings), link, bridge, start_training
-    )
-    if link.start():
-        window.build_home()
-    return window
-
-
 def run(
-    open_desk: Callable[[], Desk],
+    paths: Paths,
     settings: Settings,
-    database: Path,
+    open_desk: Callable[[str | None], Desk],
     argv: list[str],
     quit_when_shown: bool = False,
     on_shown: Callable[[], None] | None = None,
 ) -> int:
     """Open the data, show the main window and run until it closes. Returns the exit status."""
     app = make_application(argv, settings.get("text_scale") / 100)
+    instance = SingleInstance(paths)
+    if not quit_when_shown and instance.already_running():
+        QMessageBox.information(None, texts.APP_TITLE, texts.already_running())
+        return 0
+    shell = Shell(paths, settings, open_desk)
     try:
-        desk = open_desk()
+        if not shell.open():
+            return 1
     except KnownError as error:
         QMessageBox.critical(None, texts.APP_TITLE, texts.describe(error))
         return 1
-    window = build_window(desk, settings, database)
+    instance.on_raise = lambda: _bring_up(shell.window)
+    shell.window.show()
+    if on_shown:
+        QTimer.singleShot(0, on_shown)
+    if quit_when_shown:
+        QTimer.singleShot(0, app.quit)
     try:
-        window.show()
-        if on_shown:
-            QTimer.singleShot(0, on_shown)
-        if quit_when_shown:
-            QTimer.singleShot(0, app.quit)
         return app.exec()
     finally:
+        window = shell.window
+        window.tasks.wait()
         window.link.stop()
-        desk.close()
+        window.desk.close()
+
+
+def _bring_up(window: MainWindow) -> None:
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()

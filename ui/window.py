@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         link: NationalLink | None = None,
         bridge: SyncBridge | None = None,
         start_training: Callable[["MainWindow"], None] | None = None,
+        shell=None,
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.link = link
         self.tasks = Tasks(self)
         self._start_training = start_training
+        self.shell = shell  # ui/shell.py: backups and restore, when the window has one
         self.training = None  # the training session started from this window, if any
         self.desk_flow = DeskFlow(desk, printer, settings, self)
         self.records = RecordsFlow(desk, printer, self.desk_flow, self)
@@ -148,6 +150,14 @@ class MainWindow(QMainWindow):
                 "info",
                 texts.TASK_TRAINING_HINT,
                 self._start_training,
+            )
+        if self.shell is not None:
+            add(
+                "backups",
+                texts.TASK_BACKUPS,
+                "club",
+                texts.TASK_BACKUPS_HINT,
+                lambda: self.shell.show_backups(self),
             )
         add("club", texts.TASK_CLUB, "club", texts.TASK_CLUB_HINT, self.edit_club)
         self.status.send_now.setVisible(linked)
