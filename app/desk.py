@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app import backups, club, retention, search, validations
+from app import backups, club, desk_lock, retention, search, validations
 from app.club import ClubProfile
 from app.codes import PassCode, parse_code
 from app.errors import FormError, KnownError
@@ -184,6 +184,15 @@ class Desk:
         self._index.note(saved)
         return saved
 
+    def prepare_search(self, conn: sqlite3.Connection) -> search.SearchIndex:
+        """Open every name for searching, on ``conn`` (a background thread's own
+        connection): the first search then answers at once. Hand the result to
+        :meth:`use_search`."""
+        return search.SearchIndex.built(conn)
+
+    def use_search(self, index: search.SearchIndex) -> None:
+        self._index.adopt(index)
+
     def find(self, query: str) -> list[Validation]:
         return self._index.search(self._conn, query, self.now().date())
 
@@ -207,6 +216,19 @@ class Desk:
         if erased:
             self._index = search.SearchIndex()
         return erased
+
+    # The desk lock of a shared laptop
+    def set_lock(self, pin: str, minutes: int) -> None:
+        desk_lock.set_pin(self._conn, pin, minutes)
+
+    def clear_lock(self) -> None:
+        desk_lock.clear_pin(self._conn)
+
+    def lock_minutes(self) -> int | None:
+        return desk_lock.lock_minutes(self._conn)
+
+    def pin_matches(self, pin: str) -> bool:
+        return desk_lock.pin_matches(self._conn, pin)
 
     def pending_count(self) -> int:
         """How many changes wait to be sent to the national service."""

@@ -55,12 +55,31 @@ class SearchIndex:
         self._starts: list[int] = []
         self._order: list[int] = []
         self._recent: dict[int, str] = {}  # changed since the long text was built
+        self._noted_early: list[Validation] = []  # saved before an adopted index arrives
+
+    @classmethod
+    def built(cls, conn: sqlite3.Connection) -> "SearchIndex":
+        """A loaded index, e.g. made on a background thread with a connection of its own
+        and then handed over with :meth:`adopt`."""
+        index = cls()
+        index._load(conn)
+        return index
+
+    def adopt(self, other: "SearchIndex") -> None:
+        """Take over a loaded index, keeping what was noted here in the meantime."""
+        if self._entries is not None:
+            return  # a search came first and loaded everything already
+        noted = self._noted_early
+        self.__dict__.update(other.__dict__)
+        for v in noted:
+            self.note(v)
 
     def _load(self, conn: sqlite3.Connection) -> None:
         rows = conn.execute(
             "SELECT id, last_name, first_name, code, receipt_no, recorded_at, birth_date"
             " FROM validation_rows"
         ).fetchall()
+        self._noted_early: list[Validation] = []
         self._entries = {
             r["id"]: _Entry(r["id"], r["recorded_at"], r["birth_date"], r["last_name"])
             for r in rows
@@ -82,7 +101,8 @@ class SearchIndex:
     def note(self, v: Validation) -> None:
         """A registration was saved or corrected: search its new words."""
         if self._entries is None:
-            return  # loaded on the first search
+            self._noted_early.append(v)  # for an index being built elsewhere
+            return
         self._entries[v.id] = _Entry(
             v.id, v.recorded_at.isoformat(), v.birth_date.isoformat(), v.last_name
         )

@@ -55,7 +55,9 @@ def enrol(qtbot, window, server, code: str):
     return page
 
 
-def test_enrol_then_registrations_are_sent_and_confirmed_on_screen(qtbot, window, server, desk):
+def test_enrol_then_registrations_are_sent_and_confirmed_on_screen(
+    qtbot, window, server, desk, memory_keyring, suite_log
+):
     enrol(qtbot, window, server, server.new_enrolment_code())
     qtbot.waitUntil(lambda: window.message.isVisible(), timeout=5000)
     assert "relié au service national" in window.message.text()
@@ -72,6 +74,15 @@ def test_enrol_then_registrations_are_sent_and_confirmed_on_screen(qtbot, window
     qtbot.waitUntil(lambda: "Confirmé" in window.stack.currentWidget().state.text(), timeout=5000)
     qtbot.waitUntil(lambda: "Envoyé à" in window.status.connection.text(), timeout=5000)
     assert window.status.pending.text() == "Aucune inscription à envoyer."
+
+    # The token is in the keyring, and nowhere else.
+    (token,) = [v for (_, k), v in memory_keyring.secrets.items() if not k.startswith("database")]
+    paths = default_paths()
+    desk._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    places = [paths.settings_file, suite_log, *paths.data.glob("club.sqlite3*")]
+    assert paths.settings_file.exists() and len(places) >= 3
+    for place in places:
+        assert token.encode() not in place.read_bytes(), place.name
 
 
 def test_a_wrong_enrolment_code_is_explained_and_nothing_changes(qtbot, window, server):

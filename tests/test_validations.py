@@ -135,3 +135,16 @@ def test_find_by_name_code_receipt_and_date_whatever_the_accents(desk):
 def test_a_parsed_code_string_is_what_is_stored(desk):
     code = parse_code_format("25-abcd-efgh")
     assert str(code) == "25-ABCD-EFGH"
+
+
+def test_search_prepared_in_the_background_keeps_what_was_saved_meanwhile(desk):
+    from app.paths import default_paths
+    from app.store import connect
+
+    first = desk.validate(desk.read_code("25-ABCD-EFGH")[0], person(desk, "Lefèvre"))
+    other = connect(default_paths().database, desk.vault)  # as a background thread would
+    prepared = desk.prepare_search(other)
+    other.close()
+    meanwhile = desk.validate(desk.read_code("25-BCDE-FGHJ")[0], person(desk, "Lefébure"))
+    desk.use_search(prepared)
+    assert [v.id for v in desk.find("lefe")] == [meanwhile.id, first.id]

@@ -157,7 +157,21 @@ class Shell(QObject):
         except KnownError as error:
             log.warning("daily backup not made (%s)", error.reason)
         self.window = build_window(desk, self.settings, self.paths.database, self)
+        self._prepare_search(desk)
         return True
+
+    def _prepare_search(self, desk: Desk) -> None:
+        """Open the names for searching in the background: no first search waits for it."""
+        database = self.paths.database
+
+        def work():
+            conn = connect(database, desk.vault)
+            try:
+                return desk.prepare_search(conn)
+            finally:
+                conn.close()
+
+        self.window.tasks.run(work, desk.use_search, lambda error: None)
 
     def _offer_backup(self) -> bool:
         """The database file is damaged: never overwrite it; offer the latest good backup."""

@@ -23,6 +23,7 @@ from ui import texts
 from ui.club_form import ClubForm
 from ui.desk_flow import DeskFlow
 from ui.home import HomePage
+from ui.lock import DeskLock, LockSettingsPage
 from ui.national_pages import EnrolPage, ToCheckPage, enrol_error
 from ui.printing import ReceiptPrinter
 from ui.records_flow import RecordsFlow
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         if bridge is not None:
             bridge.status.connect(self.on_sync_status)
 
+        self.desk_lock = DeskLock(self, desk)
         profile = desk.club_profile()
         if profile is None:
             self.show_page(ClubForm(desk, on_saved=self._club_saved))
@@ -159,6 +161,7 @@ class MainWindow(QMainWindow):
                 texts.TASK_BACKUPS_HINT,
                 lambda: self.shell.show_backups(self),
             )
+        add("lock", texts.TASK_LOCK, "club", texts.TASK_LOCK_HINT, self.lock_settings)
         add("club", texts.TASK_CLUB, "club", texts.TASK_CLUB_HINT, self.edit_club)
         self.status.send_now.setVisible(linked)
         if linked:
@@ -218,6 +221,19 @@ class MainWindow(QMainWindow):
     def edit_club(self) -> None:
         self.clear_message()
         self.show_page(ClubForm(self.desk, on_saved=self._club_saved, on_cancel=self.go_home))
+
+    def lock_settings(self) -> None:
+        def done(message: str) -> None:
+            self.desk_lock.restart()
+            self.go_home()
+            self.show_message(message, "success")
+
+        if self._ready():
+            self.show_page(LockSettingsPage(self.desk, done))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.desk_lock.overlay.setGeometry(self.rect())
 
     def to_check(self) -> None:
         if self._ready():
