@@ -43,9 +43,12 @@ def window(qtbot, desk, clock, tmp_path):
 
 
 def enrol(qtbot, window, server, code: str):
-    assert "enrol" in window.home.buttons and "training" in window.home.buttons
-    window.home.buttons["enrol"].setFocus()
-    qtbot.keyClick(window.home.buttons["enrol"], Qt.Key.Key_Return)
+    assert "training" in window.home.buttons
+    window.home.buttons["admin"].setFocus()
+    qtbot.keyClick(window.home.buttons["admin"], Qt.Key.Key_Return)
+    admin = window.stack.currentWidget()
+    admin.buttons["enrol"].setFocus()
+    qtbot.keyClick(admin.buttons["enrol"], Qt.Key.Key_Return)
     page = window.stack.currentWidget()
     assert isinstance(page, EnrolPage)
     page.url.edit.setText(server.url)

@@ -63,7 +63,8 @@ def test_restore_from_a_backup_through_the_window(qtbot, clock):
     record(shell.window.desk, "25-BCDE-FGHJ", "Tom")
     assert len(shell.window.desk.find("")) == 2
     window = shell.window
-    window.home.buttons["backups"].click()
+    window.home.buttons["admin"].click()
+    window.stack.currentWidget().buttons["backups"].click()
     page = window.stack.currentWidget()
     assert isinstance(page, BackupsPage) and page.list.count() == 1
     assert "vérifiée" in page.list.item(0).text()

@@ -62,14 +62,18 @@ def test_home_offers_only_tasks_that_work_and_escape_leads_back(qtbot, desk):
     window = open_window(qtbot, desk)
     home = window.stack.currentWidget()
     assert isinstance(home, HomePage)
-    assert list(home.buttons) == ["validate", "find", "club"]
+    assert list(home.buttons) == ["validate", "find", "admin"]
     assert all(b.height() >= 48 for b in home.buttons.values())
     assert QApplication.focusWidget() is home.buttons["validate"]
 
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is home.buttons["club"]
-    qtbot.keyClick(home.buttons["club"], Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is home.buttons["admin"]
+    qtbot.keyClick(home.buttons["admin"], Qt.Key.Key_Return)
+    admin = window.stack.currentWidget()
+    assert list(admin.buttons) == ["club", "lock"]
+    assert QApplication.focusWidget() is admin.buttons["club"]
+    qtbot.keyClick(admin.buttons["club"], Qt.Key.Key_Return)
     form = window.stack.currentWidget()
     assert isinstance(form, ClubForm)
     assert form.fields["siret"].text() == "732 829 320 00074"

@@ -56,6 +56,10 @@ class MainWindow(QMainWindow):
         self.tasks = Tasks(self)
         self._start_training = start_training
         self.shell = shell  # ui/shell.py: backups and restore, when the window has one
+        # More tasks, each (key, label, icon, hint, action(window)): on the home screen,
+        # and on the settings page.
+        self.extra_tasks: list[tuple] = []
+        self.admin_tasks: list[tuple] = []
         self.training = None  # the training session started from this window, if any
         self.desk_flow = DeskFlow(desk, printer, settings, self)
         self.records = RecordsFlow(desk, printer, self.desk_flow, self)
@@ -129,9 +133,11 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def build_home(self) -> None:
-        """Offer only the tasks that work now."""
+        """Offer only the tasks that work now: the desk's few big ones on the home screen,
+        the rest on one page of settings."""
         self.home.clear_tasks()
         add = self.home.add_task
+        linked = self.link is not None and self.link.engine is not None
         add(
             "validate",
             texts.TASK_VALIDATE,
@@ -140,32 +146,45 @@ class MainWindow(QMainWindow):
             self.start_validation,
         )
         add("find", texts.TASK_FIND, "search", texts.TASK_FIND_HINT, self.find)
-        linked = self.link is not None and self.link.engine is not None
         if linked:
             add("to_check", texts.TASK_TO_CHECK, "warning", texts.TASK_TO_CHECK_HINT, self.to_check)
-        elif self.link is not None:
-            add("enrol", texts.TASK_ENROL, "send", texts.TASK_ENROL_HINT, self.enrol)
+        for key, label, icon_name, hint, action in self.extra_tasks:
+            add(key, label, icon_name, hint, lambda act=action: act(self))
         if self._start_training is not None and not linked:
             add(
                 "training",
                 texts.TASK_TRAINING,
                 "info",
                 texts.TASK_TRAINING_HINT,
-                self._start_training,
+                lambda: self._start_training(self),
             )
+        add("admin", texts.TASK_ADMIN, "club", texts.TASK_ADMIN_HINT, self.admin)
+        self.status.send_now.setVisible(linked)
+        if linked:
+            self.status.connection.setText(texts.SYNC_STATES["idle"])
+
+    def admin(self) -> None:
+        """Settings and safety: the club, the national link, backups, the lock, display."""
+        if not self._ready():
+            return
+        page = HomePage()
+        page.title.setText(texts.ADMIN_TITLE)
+        linked = self.link is not None and self.link.engine is not None
+        page.add_task("club", texts.TASK_CLUB, "club", texts.TASK_CLUB_HINT, self.edit_club)
+        if self.link is not None and not linked:
+            page.add_task("enrol", texts.TASK_ENROL, "send", texts.TASK_ENROL_HINT, self.enrol)
         if self.shell is not None:
-            add(
+            page.add_task(
                 "backups",
                 texts.TASK_BACKUPS,
                 "club",
                 texts.TASK_BACKUPS_HINT,
                 lambda: self.shell.show_backups(self),
             )
-        add("lock", texts.TASK_LOCK, "club", texts.TASK_LOCK_HINT, self.lock_settings)
-        add("club", texts.TASK_CLUB, "club", texts.TASK_CLUB_HINT, self.edit_club)
-        self.status.send_now.setVisible(linked)
-        if linked:
-            self.status.connection.setText(texts.SYNC_STATES["idle"])
+        page.add_task("lock", texts.TASK_LOCK, "club", texts.TASK_LOCK_HINT, self.lock_settings)
+        for key, label, icon_name, hint, action in self.admin_tasks:
+            page.add_task(key, label, icon_name, hint, lambda act=action: act(self))
+        self.show_page(page)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
