@@ -28,7 +28,12 @@ SETTINGS = {
         Setting("receipt_layout", str, "page", ("page", "ticket")),
         Setting("auto_print", bool, False),
         Setting("text_scale", int, 100, (100, 125, 150, 175, 200)),
+        Setting("sounds", bool, False),  # a short sound for a success or a failure at the desk
         Setting("api_url", str, ""),
+        # Days a daily backup is kept; months after a season's deadline before its
+        # personal data is erased (the control period).
+        Setting("backup_keep_days", int, 30, (7, 14, 30, 60, 90)),
+        Setting("retention_months", int, 24, (12, 18, 24, 36)),
     )
 }
 

@@ -216,7 +216,7 @@ def test_deposit_cheque_then_code_then_cheque_given_back(qtbot, window, desk):
     keys.type("25-BCDE-FGHJ")
     keys.press(Qt.Key.Key_Return)
     result = current(window)
-    assert "Rendez le chèque de caution n° 0001234" in result.text()
+    assert "Rendez le chèque de caution numéro 0001234" in result.text()
     assert desk.get(waiting.id).state is State.TO_SEND
     assert window.status.pending.text() == "1 inscription à envoyer."
 

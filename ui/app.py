@@ -11,7 +11,7 @@ from app.paths import Paths
 from app.settings import Settings
 from ui import texts
 from ui.shell import Shell, SingleInstance
-from ui.style import stylesheet
+from ui.style import apply_design
 from ui.window import MainWindow
 
 
@@ -19,7 +19,7 @@ def make_application(argv: list[str], scale: float = 1.0) -> QApplication:
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName(texts.APP_TITLE)
     app.setOrganizationName("passsport-club")
-    app.setStyleSheet(stylesheet(scale))
+    apply_design(app, scale)
     return app
 
 

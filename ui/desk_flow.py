@@ -16,7 +16,7 @@ from app.seasons import Season
 from app.settings import Settings
 from app.validations import State, Validation, ValidationError
 from ui import french, texts
-from ui.code_texts import describe_code_error
+from ui.accessibility import Sounds
 from ui.desk_pages import CodePage, PersonPage, ResultPage, ReviewPage
 from ui.printing import ReceiptPrinter
 from ui.widgets import Page
@@ -59,6 +59,7 @@ class DeskFlow:
         self._printer = printer
         self._settings = settings
         self._nav = nav
+        self._sounds = Sounds(settings)
 
     # Step 1: the code
     def start(self, typed: str = "") -> CodePage:
@@ -88,7 +89,7 @@ class DeskFlow:
                 page.show_problem(None)
                 page.show_hint(texts.code_missing(error.details["needed"] - error.details["typed"]))
             else:
-                page.show_problem(describe_code_error(error))
+                page.show_problem(texts.describe_code_error(error))
             return None
 
     def _code_changed(self, page: CodePage, text: str) -> None:
@@ -102,18 +103,21 @@ class DeskFlow:
 
     def _code_submitted(self, page: CodePage, text: str) -> None:
         if not text.strip():
-            page.show_problem(describe_code_error(CodeError(CodeReason.EMPTY)))
+            page.show_problem(texts.describe_code_error(CodeError(CodeReason.EMPTY)))
             return
         read = self._read(page, text)
         if read is None and not page.code.error.isVisible():
             page.show_problem(page.hint.text())
-        if read is not None:
+        if read is None:
+            self._sounds.failure()
+        else:
             self._go_on(page, *read)
 
     def _go_on(self, page: CodePage, code: PassCode, existing: Validation | None) -> None:
         if existing is not None:
             when = french.moment(existing.recorded_at)
             page.show_problem(texts.already_registered(existing.receipt_no, when), existing.id)
+            self._sounds.failure()
             return
         self._keep_volunteer(page)
         self._ask_person(code, self._desk.season_of(code))
@@ -163,6 +167,7 @@ class DeskFlow:
             errors.update(person_errors(error, season))
         page.show_errors(errors)
         if errors:
+            self._sounds.failure()
             return
         self._review(page, Draft(code, season, person, activity, fee))
 
@@ -218,8 +223,10 @@ class DeskFlow:
         except FormError as error:
             self._nav.show_page(page)
             page.show_errors(person_errors(error, draft.season))
+            self._sounds.failure()
             return
         except ValidationError as error:
+            self._sounds.failure()
             self._nav.show_message(texts.describe(error), "error")
             self.start(str(code) if code else "")
             return
@@ -245,6 +252,7 @@ class DeskFlow:
         result.print_receipt.connect(lambda: self.print(saved.id))
         result.save_pdf.connect(lambda: self.save_pdf(saved.id))
         self._nav.show_page(result)
+        self._sounds.success()
         if self._settings.get("auto_print"):
             self.print(saved.id)
         return result

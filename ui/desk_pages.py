@@ -18,17 +18,18 @@ from PySide6.QtWidgets import (
 
 from app.codes import format_as_typed
 from ui import texts
-from ui.style import icon
-from ui.widgets import Field, Page, details_form
+from ui.accessibility import announce, spoken
+from ui.style import current_scale, icon
+from ui.widgets import Field, FlowLayout, Page, details_form
 
 
-def button_row(*buttons: QPushButton) -> QHBoxLayout:
-    """Buttons side by side; Enter presses the one that has the focus."""
-    row = QHBoxLayout()
+def button_row(*buttons: QPushButton) -> FlowLayout:
+    """Buttons side by side, on several lines if the text is large; Enter presses the one
+    that has the focus."""
+    row = FlowLayout()
     for button in buttons:
         button.setAutoDefault(True)
         row.addWidget(button)
-    row.addStretch(1)
     return row
 
 
@@ -43,8 +44,7 @@ class CodePage(Page):
     def __init__(self, volunteer: str, parent=None) -> None:
         super().__init__(texts.CODE_TITLE, texts.CODE_INTRO, parent)
         self.code = Field(texts.CODE_LABEL)
-        font = QFont(self.code.edit.font())
-        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font = QFont(self.code.edit.font())  # the size comes from the stylesheet
         font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 2)
         self.code.edit.setFont(font)
         self.code.edit.setObjectName("codeField")
@@ -54,6 +54,7 @@ class CodePage(Page):
         self.hint = QLabel()
         self.hint.setObjectName("intro")
         self.hint.setWordWrap(True)
+        self.hint.hide()
         self.body.addWidget(self.code)
         self.body.addWidget(self.hint)
 
@@ -103,6 +104,7 @@ class CodePage(Page):
 
     def show_hint(self, message: str) -> None:
         self.hint.setText(message)
+        self.hint.setVisible(bool(message))
 
 
 class PersonPage(Page):
@@ -209,6 +211,7 @@ class ResultPage(Page):
     def __init__(self, headline: str, kind: str, lines: list[str], parent=None) -> None:
         super().__init__("", parent=parent)
         self.title.hide()
+        self._kind = kind
         card = QFrame()
         card.setObjectName("resultCard")
         card.setProperty("kind", kind)
@@ -216,12 +219,15 @@ class ResultPage(Page):
         row.setContentsMargins(24, 20, 24, 20)
         row.setSpacing(20)
         mark = QLabel()
-        mark.setPixmap(icon(kind).pixmap(64, 64))
+        size = round(64 * current_scale())
+        mark.setPixmap(icon(kind).pixmap(size, size))
         mark.setAlignment(Qt.AlignmentFlag.AlignTop)
+        mark.setAccessibleName(texts.RESULT_ICON_NAMES.get(kind, ""))
         row.addWidget(mark)
         column = QVBoxLayout()
         self.headline = QLabel(headline)
         self.headline.setObjectName("resultHeadline")
+        self.headline.setWordWrap(True)
         self.headline.setAccessibleName(headline)
         column.addWidget(self.headline)
         self.lines = []
@@ -245,6 +251,10 @@ class ResultPage(Page):
 
     def text(self) -> str:
         return "\n".join([self.headline.text(), *(label.text() for label in self.lines)])
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        announce(self, spoken(self.text().split("\n")), self._kind)
 
     def on_shown(self) -> None:
         self.next_button.setFocus()

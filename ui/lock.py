@@ -91,8 +91,8 @@ class DeskLock(QObject):
             self._timer.start(minutes * 60_000)
 
     def eventFilter(self, watched, event) -> bool:
-        if event.type() in ACTIVITY and not self.locked:
-            self._timer.start()
+        if event.type() in ACTIVITY and not self.locked and self._timer.isActive():
+            self._timer.start()  # restarts the countdown, only when a lock is set
         elif event.type() == QEvent.Type.ChildAdded and isinstance(event.child(), QWidget):
             event.child().installEventFilter(self)
         return False

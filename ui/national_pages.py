@@ -3,9 +3,9 @@
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QPushButton
 
+from app.secrets import KeyringUnavailable
 from app.validations import Validation
 from sync.client import CertificateRefused, Refused, RetryLater
-from sync.credentials import KeyringUnavailable
 from ui import texts
 from ui.desk_pages import button_row
 from ui.records import ValidationList, summary_line

@@ -1,24 +1,25 @@
 """Find a registration, and act on one: reprint, cancel, correct, add the code, cheque."""
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton
 
 from app.validations import ChequeState, State, Validation
 from ui import french, texts
 from ui.desk_pages import button_row
-from ui.style import icon
+from ui.style import current_scale, icon
 from ui.widgets import Field, Page, details_form
 
 SEARCH_DELAY_MS = 150
 
 
 def summary_line(v: Validation) -> str:
-    code = v.code or texts.STATE_WORDS["awaiting_code"]
-    return (
-        f"{v.first_name} {v.last_name} · {code} · {texts.receipt_number(v.receipt_no)}"
-        f" · {french.long_date(v.recorded_at.astimezone(french.PARIS).date())}"
-        f" · {texts.STATE_WORDS[v.state]}"
-    )
+    """Two lines: who and where it stands, then the code, the receipt and the day."""
+    details = [
+        v.code or texts.NO_CODE_VALUE,
+        texts.receipt_number(v.receipt_no),
+        french.long_date(v.recorded_at.astimezone(french.PARIS).date()),
+    ]
+    return f"{v.first_name} {v.last_name} : {texts.STATE_WORDS[v.state]}\n{' · '.join(details)}"
 
 
 class ValidationList(QListWidget):
@@ -29,9 +30,13 @@ class ValidationList(QListWidget):
     def __init__(self, name: str, parent=None) -> None:
         super().__init__(parent)
         self.setAccessibleName(name)
-        self.setIconSize(QSize(24, 24))
+        # No setIconSize: the stylesheet's icon-size follows the text size.
         self.setMinimumHeight(320)
         self.setWordWrap(True)
+        # Long lines wrap at the width of the list: no scrolling sideways.
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.itemActivated.connect(
             lambda item: self.open_record.emit(item.data(Qt.ItemDataRole.UserRole))
         )
@@ -111,16 +116,18 @@ class RecordPage(Page):
         self.state = QLabel(texts.STATE_WORDS[v.state])
         self.state.setObjectName("stateLine")
         self.state.setProperty("kind", texts.STATE_ICONS[v.state])
-        state_row = button_row()
+        self.state.setWordWrap(True)
+        state_row = QHBoxLayout()
         state_icon = QLabel()
-        state_icon.setPixmap(icon(texts.STATE_ICONS[v.state]).pixmap(28, 28))
+        size = round(28 * current_scale())
+        state_icon.setPixmap(icon(texts.STATE_ICONS[v.state]).pixmap(size, size))
         state_icon.setAccessibleName(texts.STATE_WORDS[v.state])
-        state_row.insertWidget(0, state_icon)
-        state_row.insertWidget(1, self.state)
+        state_row.addWidget(state_icon)
+        state_row.addWidget(self.state, 1)
         self.body.addLayout(state_row)
 
         rows = [
-            (texts.REVIEW_CODE, v.code or texts.STATE_WORDS["awaiting_code"]),
+            (texts.REVIEW_CODE, v.code or texts.NO_CODE_VALUE),
             (texts.REVIEW_NAME, f"{v.first_name} {v.last_name}"),
             (texts.REVIEW_BORN, french.long_date(v.birth_date)),
             (texts.REVIEW_SEASON, str(v.season)),
@@ -136,16 +143,11 @@ class RecordPage(Page):
             recorded += f" ({v.recorded_by})"
         rows.append((texts.RECORDED, recorded))
         if v.cheque_state is not None:
-            rows.append(
-                (
-                    texts.REVIEW_CHEQUE,
-                    texts.cheque_summary(
-                        v.cheque_number, v.cheque_bank, french.euros(v.cheque_cents)
-                    )
-                    + " · "
-                    + texts.CHEQUE_STATE_WORDS[v.cheque_state],
-                )
+            cheque = texts.cheque_summary(
+                v.cheque_number, v.cheque_bank, french.euros(v.cheque_cents)
             )
+            rows.append((texts.REVIEW_CHEQUE, cheque))
+            rows.append((texts.CHEQUE_STATE, texts.CHEQUE_STATE_WORDS[v.cheque_state]))
         if v.national_reason:
             rows.append(
                 (
@@ -162,7 +164,7 @@ class RecordPage(Page):
         if v.cancelled_at is not None:
             rows.append(
                 (
-                    texts.STATE_WORDS["cancelled"],
+                    texts.CANCELLATION,
                     texts.cancelled_on(french.moment(v.cancelled_at), v.cancel_reason),
                 )
             )
@@ -186,9 +188,7 @@ class RecordPage(Page):
         held = v.cheque_state is ChequeState.HELD
         add("returned", texts.CHEQUE_RETURNED, self.cheque, held, ChequeState.RETURNED)
         add("cashed", texts.CHEQUE_CASHED, self.cheque, held, ChequeState.CASHED)
-        buttons = list(self.buttons.values())
-        for start in range(0, len(buttons), 3):
-            self.body.addLayout(button_row(*buttons[start : start + 3]))
+        self.body.addLayout(button_row(*self.buttons.values()))
 
     def on_shown(self) -> None:
         first = next(iter(self.buttons.values()), None)

@@ -7,7 +7,6 @@ from app.desk import Desk
 from app.errors import FormError, KnownError
 from app.validations import ChequeState
 from ui import french, texts
-from ui.code_texts import describe_code_error
 from ui.desk_flow import DeskFlow, Navigator, person_errors
 from ui.desk_pages import PersonPage, ReviewPage, button_row
 from ui.printing import ReceiptPrinter
@@ -65,7 +64,7 @@ class RecordsFlow:
         v = self._desk.get(validation_id)
         page = ReviewPage(
             [
-                (texts.REVIEW_CODE, v.code or texts.STATE_WORDS["awaiting_code"]),
+                (texts.REVIEW_CODE, v.code or texts.NO_CODE_VALUE),
                 (texts.REVIEW_NAME, f"{v.first_name} {v.last_name}"),
                 (texts.REVIEW_AMOUNT, french.euros(v.amount_cents)),
             ],
@@ -76,6 +75,8 @@ class RecordsFlow:
         reason.edit.setMaxLength(200)
         page.body.insertWidget(page.body.count() - 1, reason)
         reason.edit.returnPressed.connect(page.confirm_button.click)
+        page.setTabOrder(reason.edit, page.confirm_button)  # Tab follows the screen
+        page.setTabOrder(page.confirm_button, page.modify_button)
 
         def confirm() -> None:
             try:
@@ -144,7 +145,7 @@ class RecordsFlow:
                     return
                 saved = self._desk.attach_code(validation_id, parsed)
             except CodeError as error:
-                code.set_error(describe_code_error(error))
+                code.set_error(texts.describe_code_error(error))
                 code.edit.setFocus()
                 return
             except KnownError as error:

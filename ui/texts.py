@@ -1,11 +1,16 @@
 """Every sentence the interface shows, in one place, to be read for plain French.
 
-Short sentences, one idea each, present tense, no jargon (see UX.md).
+Short sentences, one idea each, present tense, no jargon, no abbreviations (see UX.md).
+tests/test_accessibility_texts.py reads every string of this module: a sentence over
+20 words, a word in capitals only or an abbreviation outside its short lists fails it.
+Pure Python (no Qt).
 """
 
-from app.codes import CodeError
+from collections.abc import Callable
+
+from app.codes import CodeError, CodeReason
 from app.errors import FormError, KnownError, StoreError
-from ui.code_texts import describe_code_error
+from ui.french import long_date
 
 APP_TITLE = "pass'Sport Club"
 
@@ -13,7 +18,7 @@ APP_TITLE = "pass'Sport Club"
 HOME = "Accueil"
 HOME_HINT = "Revenir à l'accueil (Échap)"
 HOME_TITLE = "Que voulez-vous faire ?"
-OFFLINE_NO_ACCOUNT = "Pas de compte national : tout est gardé sur cet ordinateur."
+OFFLINE_NO_ACCOUNT = "Pas de compte national. Tout est gardé sur cet ordinateur."
 NOTHING_TO_SEND = "Aucune inscription à envoyer."
 
 
@@ -32,11 +37,11 @@ TASK_CLUB_HINT = "Nom, SIRET, numéro RNA et fédération du club."
 # Club profile form
 CLUB_FIRST_TITLE = "Bienvenue ! Présentez votre club."
 CLUB_FIRST_INTRO = (
-    "Ces informations figurent sur chaque reçu. "
-    "Vous les trouvez sur Le Compte Asso. Vous pourrez les changer plus tard."
+    "Ces informations sont écrites sur chaque reçu. "
+    "Vous les trouvez sur le site Le Compte Asso. Vous pourrez les changer plus tard."
 )
 CLUB_EDIT_TITLE = "Profil du club"
-CLUB_EDIT_INTRO = "Ces informations figurent sur chaque reçu."
+CLUB_EDIT_INTRO = "Ces informations sont écrites sur chaque reçu."
 CLUB_NAME = "Nom du club"
 CLUB_SIRET = "Numéro SIRET (14 chiffres)"
 CLUB_RNA = "Numéro RNA (W suivi de 9 chiffres)"
@@ -45,25 +50,33 @@ SAVE = "Enregistrer"
 CANCEL = "Annuler"
 CLUB_SAVED = "Le profil du club est enregistré."
 FIELD_ERRORS = {
-    "required": "Ce champ est obligatoire.",
+    "required": "Cette case est obligatoire.",
     "too_long": "Ce texte est trop long.",
     "siret_not_digits": "Le SIRET ne contient que des chiffres.",
     "siret_length": "Le SIRET a 14 chiffres. Vérifiez le nombre de chiffres.",
     "siret_checksum": "Ce SIRET n'existe pas. Un chiffre est sans doute mal tapé.",
     "rna_format": "Le numéro RNA commence par W, suivi de 9 chiffres. Exemple : W751234567.",
 }
-FORM_HAS_ERRORS = "Certains champs sont à corriger."
+FORM_HAS_ERRORS = "Certaines cases sont à corriger."
 
 # Errors
 STORE_ERRORS = {
     "unreadable": "Le fichier des inscriptions ne peut pas être ouvert.",
-    "damaged": "Le fichier des inscriptions est abîmé. Il n'a pas été modifié.",
+    "damaged": "Le fichier des inscriptions est abîmé. Il n'a pas été modifié. Demandez de l'aide.",
     "too_new": (
         "Ce fichier vient d'une version plus récente de pass'Sport Club. "
         "Installez la dernière version."
     ),
     "disk_full": "Le disque est plein. Libérez de la place puis recommencez.",
-    "read_only": "Le dossier des données est en lecture seule.",
+    "read_only": (
+        "Le programme ne peut pas écrire dans le dossier des données. Demandez de l'aide."
+    ),
+    "locked": (
+        "Le fichier des inscriptions est occupé par un autre programme. "
+        "Rien n'a été enregistré. Fermez l'autre programme puis recommencez."
+    ),
+    "write_failed": "Le fichier n'a pas pu être écrit. Vérifiez la clé USB ou le disque.",
+    "backup_damaged": "Cette sauvegarde est abîmée. Choisissez-en une autre.",
 }
 UNEXPECTED_TITLE = "Un problème inattendu"
 NO_DISPLAY = "Aucun écran n'est disponible : lancez pass'Sport Club depuis une session graphique."
@@ -86,20 +99,22 @@ def describe(error: KnownError) -> str:
         return FORM_HAS_ERRORS
     if isinstance(error, CodeError):
         return describe_code_error(error)
+    if error.reason in KEY_PROBLEMS:
+        return KEY_PROBLEMS[error.reason]
     if error.reason in VALIDATION_ERRORS:
         return VALIDATION_ERRORS[error.reason]
     if error.reason == "duplicate_code":
         existing = error.details["existing"]
         return already_registered(existing.receipt_no, existing.recorded_at.strftime("%d/%m/%Y"))
-    return "Cette action n'a pas pu être faite."
+    return "Cette action n'a pas marché. Recommencez, ou demandez de l'aide."
 
 
 # Desk: validating a pass'Sport
 TASK_VALIDATE = "Valider un pass'Sport"
-TASK_VALIDATE_HINT = "Enregistrer le code d'un jeune. Raccourci : F2. Vous pouvez aussi scanner."
+TASK_VALIDATE_HINT = "Enregistrer le code d'un jeune. Vous pouvez aussi le scanner. Touche F2."
 TASK_FIND = "Retrouver une inscription"
 TASK_FIND_HINT = (
-    "Chercher par nom, code, numéro de reçu ou date. Réimprimer, annuler. Raccourci : F3."
+    "Chercher par nom, code, numéro de reçu ou date. Puis réimprimer ou annuler. Touche F3."
 )
 CODE_TITLE = "Valider un pass'Sport"
 CODE_INTRO = "Tapez ou scannez le code du jeune. Il ressemble à 25-ABCD-EFGH."
@@ -116,7 +131,7 @@ def code_missing(count: int) -> str:
 
 
 def already_registered(receipt_no: str, when: str) -> str:
-    return f"Ce code est déjà enregistré ici, le {when}. Reçu n° {receipt_no}."
+    return f"Ce code est déjà enregistré ici, le {when}. Reçu numéro {receipt_no}."
 
 
 def season_line(year: int, amount: str) -> str:
@@ -139,10 +154,10 @@ CHEQUE_NUMBER = "Numéro du chèque"
 CHEQUE_BANK = "Banque"
 CHEQUE_AMOUNT = "Montant du chèque en euros"
 PERSON_ERRORS = {
-    "required": "Ce champ est obligatoire.",
+    "required": "Cette case est obligatoire.",
     "too_long": "Ce texte est trop long : 60 caractères au plus.",
     "control_character": "Ce texte contient un caractère invisible. Retapez-le.",
-    "name_character": "Un nom contient des lettres, des espaces, des tirets ou des apostrophes.",
+    "name_character": "Un nom n'a que des lettres, des espaces, des tirets ou des apostrophes.",
     "date_format": "Tapez la date comme ceci : 15/03/2012 ou 15032012.",
     "date_not_in_calendar": "Cette date n'existe pas. Vérifiez le jour et le mois.",
     "date_future": "Cette date est dans le futur.",
@@ -168,20 +183,22 @@ REVIEW_FEE = "Cotisation"
 REVIEW_REMAINING = "Reste à payer"
 REVIEW_ACTIVITY = "Activité"
 REVIEW_CHEQUE = "Chèque de caution"
+CHEQUE_STATE = "Le chèque"
+NO_CODE_VALUE = "Pas encore de code"
 
 
 def cheque_summary(number: str, bank: str, amount: str) -> str:
-    return f"n° {number}, {bank}, {amount}"
+    return f"numéro {number}, {bank}, {amount}"
 
 
 SAVED = "Enregistré"
 SAVED_DEPOSIT = "Enregistré avec un chèque de caution"
-SAVED_TO_SEND = "Il sera envoyé au service national dès qu'une connexion sera là."
+SAVED_TO_SEND = "Il est envoyé au service national dès qu'il y a une connexion."
 SAVED_DEPOSIT_NEXT = "Quand le code arrive, retrouvez l'inscription et ajoutez le code."
 
 
 def receipt_number(receipt_no: str) -> str:
-    return f"Reçu n° {receipt_no}"
+    return f"Reçu numéro {receipt_no}"
 
 
 def amount_deducted(amount: str) -> str:
@@ -231,21 +248,24 @@ FIND_NONE = "Aucune inscription ne correspond."
 
 
 def found(count: int) -> str:
-    return "1 inscription." if count == 1 else f"{count} inscriptions."
+    return "1 inscription trouvée." if count == 1 else f"{count} inscriptions trouvées."
 
 
 RECORD_TITLE = "Inscription"
 REPRINT = "Réimprimer le reçu"
 CANCEL_REGISTRATION = "Annuler l'inscription"
 CANCEL_REASON = "Pourquoi l'annuler ?"
-CANCEL_CONFIRM_INTRO = "L'annulation est notée. Le code pourra être validé à nouveau."
+CANCEL_CONFIRM_INTRO = (
+    "Écrivez pourquoi vous annulez, puis confirmez. L'annulation reste notée. "
+    "Le code peut ensuite être validé à nouveau."
+)
 CANCELLED_DONE = "L'inscription est annulée."
 CORRECT = "Corriger le nom ou la date"
 CORRECTED = "La correction est enregistrée."
 ADD_CODE = "Ajouter le code"
 CODE_ADDED = "Le code est ajouté."
-CHEQUE_RETURNED = "Chèque rendu à la famille"
-CHEQUE_CASHED = "Chèque encaissé"
+CHEQUE_RETURNED = "Noter : chèque rendu à la famille"
+CHEQUE_CASHED = "Noter : chèque encaissé"
 CHEQUE_STATE_WORDS = {
     "held": "Chèque de caution gardé, à ne pas encaisser",
     "returned": "Chèque de caution rendu à la famille",
@@ -254,40 +274,48 @@ CHEQUE_STATE_WORDS = {
 
 
 def give_cheque_back(number: str) -> str:
-    return f"Rendez le chèque de caution n° {number} à la famille."
+    return f"Rendez le chèque de caution numéro {number} à la famille."
 
 
 def cancelled_on(when: str, reason: str) -> str:
-    return f"Annulée le {when}. Motif : {reason}"
+    return f"Le {when}. Motif : {reason}"
 
 
 VALIDATION_ERRORS = {
     "not_found": "Cette inscription n'existe plus.",
     "already_cancelled": "Cette inscription est déjà annulée.",
-    "already_sent": "Elle est déjà envoyée au service national. Annulez-la puis refaites-la.",
+    "already_sent": (
+        "Cette inscription est déjà partie au service national. "
+        "Pour la changer, annulez-la, puis refaites-la."
+    ),
     "has_code": "Cette inscription a déjà son code.",
     "no_cheque": "Cette inscription n'a pas de chèque de caution.",
     "no_open_season": "Aucune saison du pass'Sport n'est ouverte aujourd'hui.",
 }
 RECORDED = "Enregistrée le"
+CANCELLATION = "Annulation"
 CANCEL_TITLE = "Annuler l'inscription"
 ADD_CODE_TITLE = "Ajouter le code"
 ADD_CODE_INTRO = "Tapez ou scannez le code que la famille a reçu."
 CORRECT_TITLE = "Corriger l'inscription"
-CORRECT_INTRO = "Corrigez ce qui est mal tapé. C'est possible tant qu'elle n'est pas envoyée."
+CORRECT_INTRO = (
+    "Corrigez ce qui est mal tapé. C'est possible tant que l'inscription n'est pas envoyée."
+)
 
 
 # The national service
 SEND_NOW = "Envoyer maintenant"
 SEND_NOW_HINT = "Envoyer tout de suite les inscriptions en attente au service national."
 SYNC_STATES = {
-    "idle": "Service national : en attente.",
+    "idle": "Relié au service national.",
     "sending": "Envoi en cours…",
     "online": "Service national : connecté.",
     "offline": "Pas de connexion : tout est gardé sur cet ordinateur.",
     "needs_enrolment": "La clé du service national est refusée. Reliez cet ordinateur à nouveau.",
-    "certificate_refused": "Le certificat du service national est refusé. Rien n'est envoyé.",
-    "stopped": "Service national : arrêté.",
+    "certificate_refused": (
+        "La connexion au service national n'est pas sûre. Rien n'est envoyé. Demandez de l'aide."
+    ),
+    "stopped": "Les envois au service national sont arrêtés.",
 }
 
 
@@ -298,7 +326,10 @@ def last_sent(when: str) -> str:
 def next_try(seconds: float) -> str:
     if seconds < 60:
         return "Nouvel essai dans moins d'une minute."
-    return f"Nouvel essai dans {round(seconds / 60)} min."
+    minutes = round(seconds / 60)
+    return (
+        "Nouvel essai dans 1 minute." if minutes == 1 else f"Nouvel essai dans {minutes} minutes."
+    )
 
 
 def clock_off(minutes: int) -> str:
@@ -340,7 +371,9 @@ ENROL_ERRORS = {
     ),
     "refused": "Ce code d'inscription n'est pas valable. Demandez-en un nouveau sur le portail.",
     "unreachable": "Le service national ne répond pas. Vérifiez la connexion puis recommencez.",
-    "certificate_refused": "Le certificat du service national est refusé. Rien n'a été envoyé.",
+    "certificate_refused": (
+        "La connexion au service national n'est pas sûre. Rien n'a été envoyé. Demandez de l'aide."
+    ),
     "bad_url": "Cette adresse ne convient pas. Elle commence par https://.",
 }
 TO_CHECK_TITLE = "Inscriptions à vérifier"
@@ -351,7 +384,7 @@ TO_CHECK_NONE = "Aucune inscription à vérifier."
 NATIONAL_REASONS = {
     "identity_mismatch": (
         "Le nom ou la date de naissance ne correspondent pas au code. "
-        "Vérifiez l'orthographe avec la famille, corrigez, puis validez à nouveau."
+        "Vérifiez-les avec la famille. Puis annulez cette inscription et refaites-la."
     ),
     "other_club": (
         "Ce code est déjà utilisé par un autre club. "
@@ -364,7 +397,7 @@ NATIONAL_REASONS = {
     "unknown_code": "Ce code n'existe pas. Vérifiez-le avec la famille.",
     "revoked": "Ce code a été annulé par le service national. La famille doit le contacter.",
     "season_closed": "La saison de ce code est close. Il ne sera pas remboursé.",
-    "key_reused": "Un problème d'envoi est survenu. Annulez puis refaites l'inscription.",
+    "key_reused": "Il y a eu un problème d'envoi. Annulez l'inscription, puis refaites-la.",
     "invalid": "Le service national refuse cette inscription. Vérifiez les informations.",
     "cancelled_nationally": "Cette inscription a été annulée sur le portail national.",
 }
@@ -372,9 +405,208 @@ NATIONAL_REASON = "Réponse du service national"
 PAID_ON = "Remboursé le"
 
 TRAINING_BANNER = (
-    "Mode formation : codes d'essai, rien n'est envoyé au service national, "
-    "tout est effacé en sortant."
+    "Mode formation. Les codes sont des codes d'essai. Rien n'est envoyé au service national. "
+    "Tout est effacé à la sortie."
 )
 TRAINING_LEAVE = "Quitter le mode formation"
 TRAINING_CODES = "Codes d'essai"
 TRAINING_CODES_INTRO = "Tapez ces codes avec le nom et la date de naissance indiqués."
+TRAINING_START = "Valider un code d'essai"
+
+# The key that protects the data
+PASSPHRASE_NEW = (
+    "Cet ordinateur n'a pas de coffre sécurisé. Choisissez une phrase secrète "
+    "d'au moins 8 caractères. Notez-la en lieu sûr : sans elle, les données ne s'ouvrent plus."
+)
+PASSPHRASE_ASK = "Tapez la phrase secrète qui protège les données du club."
+PASSPHRASE_AGAIN = "Tapez la même phrase secrète une seconde fois."
+PASSPHRASE_DIFFERENT = "Les deux phrases sont différentes."
+KEY_PROBLEMS = {
+    "wrong_passphrase": "Cette phrase secrète ne convient pas.",
+    "passphrase_too_short": "Cette phrase est trop courte : 8 caractères au moins.",
+    "key_missing": (
+        "La clé qui protège ces données n'est pas sur cet ordinateur. "
+        "Restaurez une sauvegarde faite ici, ou demandez de l'aide."
+    ),
+}
+
+
+# Codes as typed or scanned: what is wrong, then what to do.
+def ordinal(position: int) -> str:
+    """``1er``, ``2e``, ``7e``."""
+    return "1er" if position == 1 else f"{position}e"
+
+
+def _characters(count: int) -> str:
+    return "1 caractère" if count == 1 else f"{count} caractères"
+
+
+def _sign(char: str) -> str:
+    return (
+        f"Le signe « {char} »"
+        if char.isprintable() and not char.isspace()
+        else "Un signe invisible"
+    )
+
+
+CODE_ERRORS: dict[CodeReason, Callable[[dict], str]] = {
+    CodeReason.EMPTY: lambda d: "Le code est vide. Tapez le code reçu, par exemple 25-ABCD-EFGH.",
+    CodeReason.TOO_SHORT: lambda d: (
+        f"Ce code a {_characters(d['typed'])}. Il en faut {d['needed']}, sans compter les tirets."
+    ),
+    CodeReason.TOO_LONG: lambda d: (
+        f"Ce code a {_characters(d['typed'])}. Il en faut {d['needed']}, sans compter les tirets."
+    ),
+    CodeReason.MISSING_YEAR: lambda d: (
+        "Il manque les deux chiffres du début. Un code ressemble à 25-ABCD-EFGH."
+    ),
+    CodeReason.INVALID_CHARACTER: lambda d: (
+        f"{_sign(d['char'])} ne va pas dans un code ({ordinal(d['position'])} caractère). "
+        "Tapez seulement des lettres et des chiffres."
+    ),
+    CodeReason.LETTER_IN_YEAR: lambda d: (
+        f"Le {ordinal(d['position'])} caractère est la lettre {d['char']}. "
+        "Un code commence par deux chiffres."
+    ),
+    CodeReason.DIGIT_IN_LETTERS: lambda d: (
+        f"Le {ordinal(d['position'])} caractère est le chiffre {d['digit']}. "
+        "Après les deux premiers chiffres, un code n'a que des lettres."
+    ),
+    CodeReason.FORBIDDEN_LETTER: lambda d: (
+        f"La lettre {d['letter']} n'existe pas dans les codes "
+        f"({ordinal(d['position'])} caractère). Vérifiez ce caractère."
+    ),
+    CodeReason.UNKNOWN_SEASON: lambda d: (
+        f"Aucun pass'Sport ne commence par {d['prefix']}. Vérifiez les deux premiers chiffres."
+    ),
+    CodeReason.SEASON_WITHOUT_CODES: lambda d: (
+        f"Les pass'Sport de {d['year']} n'avaient pas de code. Vérifiez les deux premiers chiffres."
+    ),
+    CodeReason.SEASON_NOT_OPEN: lambda d: (
+        f"La saisie des codes {d['year']} ouvre le {long_date(d['opens'])}. "
+        "Gardez ce code jusque-là."
+    ),
+    CodeReason.SEASON_CLOSED: lambda d: (
+        f"Ce code date de {d['year']}. La saisie des codes {d['year']} est close "
+        f"depuis le {long_date(d['deadline'])}."
+    ),
+    CodeReason.QR_URL: lambda d: (
+        "Ce QR code ne peut pas être lu sans connexion. Tapez le code imprimé sous le QR code."
+    ),
+    CodeReason.SEVERAL_CODES: lambda d: (
+        f"Le texte contient {d['count']} codes différents. Tapez un seul code à la fois."
+    ),
+}
+
+
+def describe_code_error(error: CodeError) -> str:
+    """One or two plain French sentences: what is wrong and what to do."""
+    return CODE_ERRORS[error.reason](error.details)
+
+
+def describe_suggestion(error: CodeError) -> str | None:
+    """The question to ask when a corrected code is proposed, else None."""
+    if error.suggestion is None:
+        return None
+    return f"Vouliez-vous taper {error.suggestion} ?"
+
+
+# Results and messages, for screen readers too (the icon is named)
+RESULT_ICON_NAMES = {
+    "success": "Réussi",
+    "warning": "Attention",
+    "error": "Erreur",
+    "info": "Information",
+}
+
+# Settings (this computer)
+TASK_SETTINGS = "Réglages"
+TASK_SETTINGS_HINT = "Taille du texte, format du reçu, impression, sons."
+SETTINGS_TITLE = "Réglages de cet ordinateur"
+SETTINGS_INTRO = "Chaque changement compte tout de suite. Il est gardé pour la prochaine fois."
+TEXT_SIZE = "Taille du texte"
+TEXT_SIZE_CHOICES = {
+    100: "Normale (100 %)",
+    125: "Un peu plus grande (125 %)",
+    150: "Plus grande (150 %)",
+    175: "Très grande (175 %)",
+    200: "La plus grande (200 %)",
+}
+RECEIPT_LAYOUT = "Format du reçu"
+RECEIPT_LAYOUT_CHOICES = {
+    "page": "Une demi-page (format A5)",
+    "ticket": "Un ticket de caisse de 8 centimètres de large",
+}
+AUTO_PRINT = "Imprimer le reçu tout de suite"
+AUTO_PRINT_HINT = "Après chaque inscription, le reçu part à l'imprimante sans autre clic."
+SOUNDS = "Sons au guichet"
+SOUNDS_HINT = "Un son quand c'est enregistré. Deux sons en cas d'erreur."
+SETTING_SAVED = "Réglage enregistré."
+
+# Backups
+TASK_BACKUPS = "Sauvegardes"
+TASK_BACKUPS_HINT = "Copier les données sur une clé USB, ou revenir à une sauvegarde."
+BACKUPS_TITLE = "Sauvegardes"
+BACKUPS_INTRO = (
+    "Une sauvegarde est faite chaque jour et gardée 30 jours. "
+    "Les noms y sont chiffrés. Ces fichiers restent des données personnelles : rangez-les en lieu sûr."
+)
+BACKUP_TO_USB = "Sauvegarder sur une clé USB"
+BACKUP_CHOOSE = "Choisissez la clé USB ou le dossier"
+BACKUPS_LIST = "Sauvegardes de cet ordinateur"
+BACKUP_RESTORE = "Revenir à cette sauvegarde"
+BACKUP_GOOD = "vérifiée"
+BACKUP_DAMAGED = "abîmée"
+BACKUP_MADE_AT = "Sauvegarde du"
+RESTORE_INTRO = (
+    "Les données reviennent à ce jour-là. Ce qui a été fait depuis n'y est pas. "
+    "Le fichier actuel est gardé à part. Appuyez sur Entrée pour confirmer."
+)
+RESTORED = "Les données sont revenues à la sauvegarde choisie."
+DAMAGED_OFFER = "Le fichier des inscriptions est abîmé. Il n'a pas été modifié."
+
+
+def backups_count(count: int) -> str:
+    if count == 0:
+        return "Aucune sauvegarde sur cet ordinateur."
+    return "1 sauvegarde." if count == 1 else f"{count} sauvegardes."
+
+
+def backup_made(path: str) -> str:
+    return f"La sauvegarde est faite et vérifiée : {path}"
+
+
+def offer_backup(when: str) -> str:
+    return f"Revenir à la dernière sauvegarde vérifiée, celle du {when} ?"
+
+
+def already_running() -> str:
+    return "pass'Sport Club est déjà ouvert sur cet ordinateur. Sa fenêtre est affichée."
+
+
+# The desk lock
+TASK_LOCK = "Verrou du guichet"
+TASK_LOCK_HINT = "Un code pour cacher l'écran quand l'ordinateur reste seul."
+LOCK_TITLE = "Verrou du guichet"
+LOCK_INTRO = (
+    "Après quelques minutes sans utilisation, l'écran se cache. "
+    "Tapez le code pour le retrouver tel qu'il était."
+)
+LOCK_NEW_PIN = "Code du verrou (4 à 8 chiffres)"
+LOCK_MINUTES = "Minutes sans utilisation avant le verrou"
+LOCK_REMOVE = "Enlever le verrou"
+LOCK_SET = "Le verrou est en place."
+LOCK_REMOVED = "Le verrou est enlevé."
+LOCK_ERRORS = {
+    "pin_format": "Le code a de 4 à 8 chiffres.",
+    "minutes_range": "Choisissez entre 1 et 120 minutes.",
+}
+LOCKED_TITLE = "Guichet verrouillé"
+LOCK_PIN = "Code du verrou"
+UNLOCK = "Déverrouiller"
+LOCK_WRONG = "Ce code ne convient pas."
+
+# Settings and safety
+TASK_ADMIN = "Réglages et sécurité"
+TASK_ADMIN_HINT = "Profil du club, service national, sauvegardes, verrou, affichage."
+ADMIN_TITLE = "Réglages et sécurité"

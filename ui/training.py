@@ -11,12 +11,14 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from app.desk import Desk, utc_now
 from app.seasons import load_seasons
 from app.settings import Settings
 from app.store import open_store
+from app.vault import Vault, new_key
 from sync.link import NationalLink
 from sync.server import ReferenceServer
 from sync.training import TRAINING_ENROLMENT_CODE, TrainingCode, training_codes
@@ -31,8 +33,15 @@ SEED = 1
 class TrainingCodesPage(Page):
     """The test codes and their holders, to type at the training desk."""
 
+    start = Signal()
+
     def __init__(self, codes: list[TrainingCode], parent=None) -> None:
         super().__init__(texts.TRAINING_CODES, texts.TRAINING_CODES_INTRO, parent)
+        self.start_button = QPushButton(texts.TRAINING_START)
+        self.start_button.setObjectName("primary")
+        self.start_button.setAutoDefault(True)
+        self.start_button.clicked.connect(self.start.emit)
+        self.body.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignLeft)
         rows = [
             (
                 c.code,
@@ -42,6 +51,23 @@ class TrainingCodesPage(Page):
         ]
         form, self.values = details_form(rows)
         self.body.addLayout(form)
+
+    def on_shown(self) -> None:
+        self.start_button.setFocus()
+
+
+def _beside_banner(window, button: QPushButton) -> None:
+    """Put the way out of training next to the banner that says training is on, rather
+    than in the top bar, which must stay narrow enough for text at 200 %."""
+    outer = window.centralWidget().layout()
+    bar = QWidget()
+    bar.setObjectName("trainingBar")
+    bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+    row = QHBoxLayout(bar)
+    row.setContentsMargins(0, 0, 16, 0)
+    outer.insertWidget(outer.indexOf(window.banner), bar)
+    row.addWidget(window.banner, 1)
+    row.addWidget(button)
 
 
 class TrainingSession:
@@ -68,7 +94,10 @@ class TrainingSession:
 
         url = self.server.start()
         database = self.folder / "club.sqlite3"
-        self.desk = Desk(open_store(database, self.folder / "backups"), load_seasons(), self._clock)
+        # A key of its own, in memory only: the training data dies with the session.
+        vault = Vault(new_key())
+        conn = open_store(database, self.folder / "backups", vault)
+        self.desk = Desk(conn, load_seasons(), self._clock, vault)
         profile = self._real_desk.club_profile()
         if profile is not None:
             self.desk.save_club_profile(
@@ -76,7 +105,12 @@ class TrainingSession:
             )
         bridge = SyncBridge()
         self.link = NationalLink(
-            database, bridge.publish, keep_token_in_memory=True, interval_s=5.0, clock=self._clock
+            database,
+            bridge.publish,
+            keep_token_in_memory=True,
+            vault=vault,
+            interval_s=5.0,
+            clock=self._clock,
         )
         self.link.enrol(url, TRAINING_ENROLMENT_CODE)  # in-process server on loopback
         self.link.start()
@@ -90,16 +124,21 @@ class TrainingSession:
             texts.TRAINING_CODES,
             "info",
             texts.TRAINING_CODES_INTRO,
-            lambda: window.show_page(TrainingCodesPage(self.codes)),
+            lambda: self._show_codes(window),
         )
         leave = QPushButton(texts.TRAINING_LEAVE)
         leave.setAutoDefault(True)
         leave.clicked.connect(self.leave)
-        window.top_layout.insertWidget(2, leave)
+        _beside_banner(window, leave)
         window.closed.connect(self.leave)
         self.window = window
         window.show()
         return window
+
+    def _show_codes(self, window) -> None:
+        page = TrainingCodesPage(self.codes)
+        page.start.connect(window.start_validation)
+        window.show_page(page)
 
     def leave(self) -> None:
         """Stop everything and delete the training folder."""

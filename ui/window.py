@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,6 +20,7 @@ from app.settings import Settings
 from sync.engine import SyncStatus
 from sync.link import NationalLink
 from ui import texts
+from ui.accessibility import announce
 from ui.club_form import ClubForm
 from ui.desk_flow import DeskFlow
 from ui.home import HomePage
@@ -27,6 +28,7 @@ from ui.lock import DeskLock, LockSettingsPage
 from ui.national_pages import EnrolPage, ToCheckPage, enrol_error
 from ui.printing import ReceiptPrinter
 from ui.records_flow import RecordsFlow
+from ui.settings_page import SettingsPage
 from ui.status import StatusArea, SyncBridge
 from ui.style import icon
 from ui.tasks import Tasks
@@ -79,7 +81,6 @@ class MainWindow(QMainWindow):
         self.home_button = QPushButton(icon("home"), texts.HOME)
         self.home_button.setToolTip(texts.HOME_HINT)
         self.home_button.setAccessibleName(texts.HOME)
-        self.home_button.setIconSize(QSize(22, 22))
         self.home_button.setAutoDefault(True)
         self.home_button.clicked.connect(self.go_home)
         title = QLabel(texts.APP_TITLE)
@@ -182,6 +183,13 @@ class MainWindow(QMainWindow):
                 lambda: self.shell.show_backups(self),
             )
         page.add_task("lock", texts.TASK_LOCK, "club", texts.TASK_LOCK_HINT, self.lock_settings)
+        page.add_task(
+            "display",
+            texts.TASK_SETTINGS,
+            "info",
+            texts.TASK_SETTINGS_HINT,
+            lambda: self.show_page(SettingsPage(self.settings)),
+        )
         for key, label, icon_name, hint, action in self.admin_tasks:
             page.add_task(key, label, icon_name, hint, lambda act=action: act(self))
         self.show_page(page)
@@ -286,6 +294,7 @@ class MainWindow(QMainWindow):
         self.message.setProperty("kind", kind)
         self.message.setText(f"{MESSAGE_ICONS[kind]}  {text}")
         self.message.setAccessibleName(text)
+        announce(self.message, text, kind)
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
         self.message.show()

@@ -1,0 +1,67 @@
+"""Screenshots of every screen at 100 % and 200 % text, for the accessibility review.
+
+Run with ``.venv/bin/python docs/a11y_screenshots.py [screen ...]``. Each screen of
+tests/screens.py is opened in a temporary home folder with sample data, in a
+1366 × 768 window, and saved as ``docs/screenshots/a11y-<screen>-<100|200>.png``.
+Then look at every picture, as a volunteer who reads French with difficulty would.
+"""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import keyring  # noqa: E402
+import keyring.backend  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+SIZE = (1366, 768)
+SCALES = (100, 200)
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """Sample data only: its keys live in memory and die with the script."""
+
+    priority = 5
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.secrets.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.secrets.pop((service, username), None)
+
+
+def main(names: list[str]) -> None:
+    keyring.set_keyring(MemoryKeyring())
+    from tests.screens import SCREENS, open_screen
+
+    QApplication.instance() or QApplication([])
+    OUT.mkdir(exist_ok=True)
+    for name in names or list(SCREENS):
+        for scale in SCALES:
+            os.environ["PASSSPORT_CLUB_HOME"] = tempfile.mkdtemp(prefix="passsport-a11y-")
+            ctx = open_screen(name, scale=scale / 100)
+            ctx.window.resize(*SIZE)
+            for _ in range(5):
+                QApplication.processEvents()
+            path = OUT / f"a11y-{name.replace('_', '-')}-{scale}.png"
+            ctx.window.grab().save(str(path))
+            print(path)
+            ctx.close()
+            QApplication.processEvents()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,398 @@
+"""Every screen of the program, opened in a real MainWindow with sample data.
+
+The accessibility checks (tests/test_accessibility.py) and the screenshots
+(docs/a11y_screenshots.py) run over ``SCREENS``. A new screen is one more function:
+
+    @screen("treasurer")
+    def _treasurer(ctx: Context) -> None:
+        ctx.window.treasurer()          # whatever brings the screen up
+
+The function gets a window already on the home screen, with the sample club, and
+leaves it showing the screen with the focus where the program puts it. No qtbot is
+needed: the same registry serves the tests and the screenshot script.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from PySide6.QtCore import QDeadlineTimer, QEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from app import national
+from app.desk import Desk
+from app.paths import default_paths
+from app.settings import Settings
+from app.validations import ChequeState, Validation
+from tests.factories import Clock, open_desk
+from tests.ui_helpers import PdfPrinters
+from ui.national_pages import EnrolPage
+from ui.printing import ReceiptPrinter
+from ui.settings_page import SettingsPage
+from ui.style import apply_design
+from ui.training import TrainingSession
+from ui.window import MainWindow
+
+# 5 October 2026: the training codes of the 2026 season take registrations.
+TRAINING_DAY = datetime(2026, 10, 5, 8, 15, tzinfo=UTC)
+
+
+@dataclass
+class Context:
+    desk: Desk
+    window: MainWindow
+    settings: Settings
+    printers: PdfPrinters
+    cleanups: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def page(self):
+        return self.window.stack.currentWidget()
+
+    def switch_to(self, window: MainWindow) -> None:
+        """Go on in another window (training mode opens its own)."""
+        self.window.hide()
+        self.window = window
+        window.resize(1100, 720)
+        window.activateWindow()
+        wait_until(lambda: _focus_in(window))
+
+    def close(self) -> None:
+        """Close every window (their timers die with them), then the data."""
+        for cleanup in reversed(self.cleanups):
+            cleanup()
+        for window in QApplication.topLevelWidgets():
+            if isinstance(window, MainWindow):
+                window.close()
+                window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        self.desk.close()
+
+
+SCREENS: dict[str, Callable[[Context], None]] = {}
+# Screens opened on a first start, before the club exists.
+WITHOUT_CLUB = {"club_first", "club_first_errors"}
+
+
+def screen(name: str):
+    def register(function: Callable[[Context], None]):
+        assert name not in SCREENS, f"two screens named {name}"
+        SCREENS[name] = function
+        return function
+
+    return register
+
+
+def wait_until(condition: Callable[[], bool], timeout_ms: int = 3000) -> None:
+    deadline = QDeadlineTimer(timeout_ms)
+    while not condition():
+        if deadline.hasExpired():
+            raise TimeoutError("the window did not come up")
+        QTest.qWait(10)
+
+
+def open_screen(name: str, clock: Clock | None = None, scale: float = 1.0) -> Context:
+    """Open ``name`` in a new window (the home folder must already be a test folder)."""
+    app = QApplication.instance() or QApplication([])
+    apply_design(app, scale)
+    desk = open_desk(clock or Clock(), with_club=name not in WITHOUT_CLUB)
+    settings = Settings(default_paths().settings_file)
+    printers = PdfPrinters(default_paths().data)
+    printer = ReceiptPrinter(desk, settings, printers.printer, printers.pdf_path)
+    window = MainWindow(desk, settings, printer)
+    window.resize(1100, 720)
+    window.show()
+    window.activateWindow()
+    wait_until(lambda: _focus_in(window))
+    ctx = Context(desk, window, settings, printers)
+    ctx.cleanups.append(window.close)
+    SCREENS[name](ctx)
+    QApplication.processEvents()
+    return ctx
+
+
+def _focus_in(window) -> bool:
+    focused = QApplication.focusWidget()
+    return focused is not None and focused.window() is window
+
+
+# Sample data
+
+
+def _validate(ctx: Context, code: str, last: str, first: str, born: str) -> Validation:
+    desk = ctx.desk
+    parsed, _ = desk.read_code(code)
+    person = desk.check_person(last, first, born, desk.season_of(parsed))
+    return desk.validate(parsed, person, "Judo", 15000)
+
+
+def _deposit(ctx: Context) -> Validation:
+    desk = ctx.desk
+    season = desk.open_season()
+    person = desk.check_person("Diallo", "Awa", "02022014", season)
+    return desk.take_deposit(person, season, "0001234", "La Banque Postale", "70")
+
+
+def _answer(ctx: Context, status: str, state: str | None = None) -> Validation:
+    """Have the national service answer the registrations waiting to be sent."""
+    conn = ctx.desk._conn
+    sent = national.pending_redeems(conn)
+    answers = [
+        national.RedeemAnswer(item.idempotency_key, status, f"R-{item.validation_id}")
+        for item in sent
+    ]
+    national.apply_redeem_answers(conn, sent, answers, ctx.desk.now())
+    if state is not None:
+        changes = [
+            national.NationalChange(
+                f"R-{item.validation_id}",
+                item.idempotency_key,
+                item.code,
+                state,
+                7000,
+                date(2025, 12, 15).isoformat() if state == "paid" else None,
+            )
+            for item in sent
+        ]
+        national.apply_changes(conn, changes, "cursor-1", ctx.desk.now())
+    return ctx.desk.get(sent[-1].validation_id)
+
+
+# The screens
+
+
+@screen("club_first")
+def _club_first(ctx: Context) -> None:
+    pass  # a first start opens on the club form
+
+
+@screen("club_first_errors")
+def _club_first_errors(ctx: Context) -> None:
+    form = ctx.page
+    form.fields["name"].edit.setText("US Belleville")
+    form.fields["siret"].edit.setText("732 829 320 00075")
+    form.save()
+
+
+@screen("home")
+def _home(ctx: Context) -> None:
+    ctx.window.go_home()
+
+
+@screen("admin")
+def _admin(ctx: Context) -> None:
+    ctx.window.admin()
+
+
+@screen("club_edit")
+def _club_edit(ctx: Context) -> None:
+    ctx.window.edit_club()
+
+
+@screen("code_empty")
+def _code_empty(ctx: Context) -> None:
+    ctx.window.start_validation()
+
+
+@screen("code_error")
+def _code_error(ctx: Context) -> None:
+    ctx.window.start_validation()
+    page = ctx.page
+    page.code.edit.setText("25-ABCD-EFGO")
+    page.changed.emit(page.code.text())
+
+
+@screen("code_duplicate")
+def _code_duplicate(ctx: Context) -> None:
+    _validate(ctx, "25ABCDEFGH", "Martin", "Léa", "15032012")
+    ctx.window.start_validation("25ABCDEFGH")
+
+
+@screen("person")
+def _person(ctx: Context) -> None:
+    ctx.window.start_validation("25ABCDEFGH")
+
+
+@screen("person_errors")
+def _person_errors(ctx: Context) -> None:
+    ctx.window.start_validation("25ABCDEFGH")
+    page = ctx.page
+    page.fields["last_name"].edit.setText("Martin2")
+    page.fields["birth_date"].edit.setText("31022013")
+    page.submitted.emit()
+
+
+@screen("deposit")
+def _deposit_page(ctx: Context) -> None:
+    ctx.window.start_validation()
+    ctx.page.no_code_button.click()
+
+
+@screen("review")
+def _review(ctx: Context) -> None:
+    ctx.window.start_validation("25ABCDEFGH")
+    page = ctx.page
+    for key, value in (
+        ("last_name", "Lefèvre"),
+        ("first_name", "Léa"),
+        ("birth_date", "15/03/2012"),
+        ("activity", "Judo"),
+        ("fee", "150"),
+    ):
+        page.fields[key].edit.setText(value)
+    page.submitted.emit()
+
+
+@screen("result")
+def _result(ctx: Context) -> None:
+    _review(ctx)
+    ctx.page.confirm.emit()
+
+
+@screen("find")
+def _find(ctx: Context) -> None:
+    _validate(ctx, "25ABCDEFGH", "Martin", "Léa", "15032012")
+    _deposit(ctx)
+    ctx.window.find()
+
+
+def _record_screen(name: str, make: Callable[[Context], Validation]) -> None:
+    @screen(name)
+    def _open(ctx: Context) -> None:
+        ctx.window.open_record(make(ctx).id)
+
+
+_record_screen("record_to_send", lambda c: _validate(c, "25ABCDEFGH", "Martin", "Léa", "15032012"))
+_record_screen("record_awaiting_code", _deposit)
+
+
+def _cancelled(ctx: Context) -> Validation:
+    saved = _validate(ctx, "25ABCDEFGH", "Martin", "Hugo", "15032012")
+    return ctx.desk.cancel(saved.id, "Erreur : c'est sa sœur")
+
+
+def _cheque_returned(ctx: Context) -> Validation:
+    waiting = _deposit(ctx)
+    code, _ = ctx.desk.read_code("25-BCDE-FGHJ")
+    ctx.desk.attach_code(waiting.id, code)
+    return ctx.desk.settle_cheque(waiting.id, ChequeState.RETURNED)
+
+
+def _sent(status: str, state: str | None = None) -> Callable[[Context], Validation]:
+    def make(ctx: Context) -> Validation:
+        _validate(ctx, "25ABCDEFGH", "Martin", "Léa", "15032012")
+        return _answer(ctx, status, state)
+
+    return make
+
+
+_record_screen("record_cancelled", _cancelled)
+_record_screen("record_cheque_returned", _cheque_returned)
+_record_screen("record_confirmed", _sent("accepted"))
+_record_screen("record_in_processing", _sent("accepted", "in_processing"))
+_record_screen("record_paid", _sent("accepted", "paid"))
+_record_screen("record_to_check", _sent("identity_mismatch"))
+
+
+@screen("record_message")
+def _record_message(ctx: Context) -> None:
+    """A record right after an action: the message above the page says what happened."""
+    saved = _validate(ctx, "25ABCDEFGH", "Martin", "Léa", "15032012")
+    ctx.window.open_record(saved.id)
+    ctx.page.buttons["correct"].click()
+    ctx.page.fields["first_name"].edit.setText("Lea")
+    ctx.page.submitted.emit()
+
+
+@screen("cancel")
+def _cancel(ctx: Context) -> None:
+    saved = _validate(ctx, "25ABCDEFGH", "Martin", "Léa", "15032012")
+    ctx.window.open_record(saved.id)
+    ctx.page.buttons["cancel"].click()
+
+
+@screen("correct")
+def _correct(ctx: Context) -> None:
+    saved = _validate(ctx, "25ABCDEFGH", "Martin", "Léa", "15032012")
+    ctx.window.open_record(saved.id)
+    ctx.page.buttons["correct"].click()
+
+
+@screen("add_code")
+def _add_code(ctx: Context) -> None:
+    ctx.window.open_record(_deposit(ctx).id)
+    ctx.page.buttons["add_code"].click()
+
+
+@screen("enrol")
+def _enrol(ctx: Context) -> None:
+    page = EnrolPage("https://passsport.example.fr/api")
+    ctx.window.show_page(page)
+
+
+@screen("to_check")
+def _to_check(ctx: Context) -> None:
+    _sent("identity_mismatch")(ctx)
+    ctx.window.to_check()
+
+
+def _training(ctx: Context) -> TrainingSession:
+    session = TrainingSession(
+        ctx.desk, ctx.settings, on_leave=lambda: None, clock=Clock(TRAINING_DAY)
+    )
+    ctx.cleanups.append(session.leave)
+    ctx.switch_to(session.start())
+    # The first exchange with the training server is over: "Envoyer maintenant" is usable.
+    status = ctx.window.status
+    wait_until(lambda: status.send_now.isVisible() and status.send_now.isEnabled())
+    wait_until(lambda: "connecté" in status.connection.text())
+    return session
+
+
+@screen("training_home")
+def _training_home(ctx: Context) -> None:
+    _training(ctx)
+
+
+@screen("training_codes")
+def _training_codes(ctx: Context) -> None:
+    _training(ctx)
+    ctx.window.home.buttons["training_codes"].click()
+
+
+@screen("settings")
+def _settings(ctx: Context) -> None:
+    ctx.window.show_page(SettingsPage(ctx.settings))
+
+
+@screen("lock_settings")
+def _lock_settings(ctx: Context) -> None:
+    ctx.window.lock_settings()
+
+
+@screen("locked")
+def _locked(ctx: Context) -> None:
+    ctx.desk.set_lock("4821", 5)
+    ctx.window.start_validation()
+    ctx.window.desk_lock.lock()
+
+
+@screen("backups")
+def _backups(ctx: Context) -> None:
+    from ui.backups_page import BackupsPage
+
+    folder = default_paths().backups
+    ctx.desk.backup(folder)
+    ctx.window.show_page(BackupsPage(folder))
+
+
+@screen("restore_summary")
+def _restore_summary(ctx: Context) -> None:
+    from app.backups import list_backups
+    from ui.backups_page import restore_summary
+
+    folder = default_paths().backups
+    ctx.desk.backup(folder)
+    backup = list_backups(folder)[0]
+    ctx.window.show_page(restore_summary(backup, lambda: None, ctx.window.go_home))
