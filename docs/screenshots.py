@@ -17,13 +17,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtWidgets import QApplication
 
 from app.desk import Desk
-from app.keys import open_encrypted
 from app.paths import default_paths
 from app.seasons import load_seasons
 from app.settings import Settings
+from app.store import open_store
+from app.vault import Vault, new_key
 from ui.app import make_application
-from ui.shell import build_window
 from ui.printing import ReceiptPrinter
+from ui.shell import build_window
 from ui.training import TrainingSession
 from ui.window import MainWindow
 
@@ -52,7 +53,8 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     make_application([])
     paths = default_paths().create()
-    conn, vault = open_encrypted(paths.database, paths.backups)
+    vault = Vault(new_key())  # sample data in a temporary folder: a throwaway key
+    conn = open_store(paths.database, paths.backups, vault)
     desk = Desk(conn, load_seasons(), lambda: DESK_DAY, vault)
     settings = Settings(paths.settings_file)
     window = new_window(desk, settings)
