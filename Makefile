@@ -55,3 +55,6 @@ clean:
 
 screenshots: $(VENV)/.installed-dev
 	$(BIN)/python docs/screenshots.py
+	$(BIN)/python docs/treasurer_screenshots.py
+	$(BIN)/python docs/a11y_screenshots.py
+	$(BIN)/python docs/receipts.py

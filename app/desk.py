@@ -193,6 +193,10 @@ class Desk:
     def use_search(self, index: search.SearchIndex) -> None:
         self._index.adopt(index)
 
+    def reload_search(self) -> None:
+        """Registrations were added by another connection (an import): search them too."""
+        self._index = search.SearchIndex()
+
     def find(self, query: str) -> list[Validation]:
         return self._index.search(self._conn, query, self.now().date())
 

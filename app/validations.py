@@ -133,7 +133,7 @@ def find_live_by_code(conn: sqlite3.Connection, code: PassCode | str) -> Validat
     return from_row(row) if row else None
 
 
-def _next_receipt_no(conn: sqlite3.Connection) -> str:
+def next_receipt_no(conn: sqlite3.Connection) -> str:
     seq = conn.execute(
         "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'receipt_seq'"
         " RETURNING value"
@@ -183,7 +183,7 @@ def record(
             existing = find_live_by_code(conn, code)
             if existing is not None:
                 raise ValidationError("duplicate_code", existing=existing)
-        receipt_no = _next_receipt_no(conn)
+        receipt_no = next_receipt_no(conn)
         state = State.TO_SEND if code else State.AWAITING_CODE
         code_text = str(code) if code else None
         cursor = conn.execute(

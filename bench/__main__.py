@@ -5,7 +5,7 @@ import importlib
 
 from bench.harness import table
 
-BENCHES = ["startup", "desk", "crash", "sync"]
+BENCHES = ["startup", "desk", "crash", "sync", "treasury"]
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from app.codes import CodeError, CodeReason
 TEXT_MODULES = ["ui.texts"]
 MAX_WORDS = 20
 # Words in capitals that are names, not shouting: the receipt's word, official numbers.
-ALLOWED_CAPITALS = {"DUPLICATA", "SIRET", "RNA", "PDF", "QR", "USB"}
+ALLOWED_CAPITALS = {"DUPLICATA", "SIRET", "RNA", "PDF", "QR", "USB", "CSV"}
 # Short forms a reader meets everywhere and that screen readers say well.
 ALLOWED_SHORT = {"h"}  # 14 h 32
 ABBREVIATIONS = {
@@ -89,6 +89,9 @@ def _sample(parameter: inspect.Parameter) -> list:
         return [CodeError(reason, SAMPLE_DETAILS, "25-ABCD-EFGH") for reason in CodeReason]
     if "path" in name or name == "log_file":
         return ["C:/Utilisateurs/club/journal.txt"]
+    if getattr(kind, "__origin__", None) is list:
+        item = kind.__args__[0] if getattr(kind, "__args__", None) else str
+        return [[2, 5] if item is int else ["Martin", "Lefèvre"]]
     return ["Martin"]
 
 

@@ -54,8 +54,9 @@ def open_window(
     window.activateWindow()
     qtbot.waitActive(window)
     qtbot.waitUntil(
-        lambda: QApplication.focusWidget() is not None
-        and QApplication.focusWidget().window() is window
+        lambda: (
+            QApplication.focusWidget() is not None and QApplication.focusWidget().window() is window
+        )
     )
     return window
 

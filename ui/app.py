@@ -53,10 +53,7 @@ def run(
     try:
         return app.exec()
     finally:
-        window = shell.window
-        window.tasks.wait()
-        window.link.stop()
-        window.desk.close()
+        shell.window.release()
 
 
 def _bring_up(window: MainWindow) -> None:

@@ -19,6 +19,7 @@ from app.logs import get_logger
 from app.paths import Paths
 from app.settings import Settings
 from app.store import connect
+from app.treasury import Treasury
 from sync.link import NationalLink
 from ui import french, texts
 from ui.backups_page import BackupsPage, ask_folder, restore_summary
@@ -46,8 +47,16 @@ def build_window(desk: Desk, settings: Settings, database: Path, shell=None) -> 
         window.training.start()
         window.hide()
 
+    treasury = Treasury(database, desk.vault, desk.seasons, desk.now)
     window = MainWindow(
-        desk, settings, ReceiptPrinter(desk, settings), link, bridge, start_training, shell
+        desk,
+        settings,
+        ReceiptPrinter(desk, settings),
+        link,
+        bridge,
+        start_training,
+        shell,
+        treasury,
     )
     if link.start():
         window.build_home()
@@ -221,10 +230,7 @@ class Shell(QObject):
     def restore(self, backup: backups.Backup) -> None:
         """Close the data, put the backup in place (the current file kept aside), reopen."""
         old = self.window
-        old.tasks.wait()
-        if old.link is not None:
-            old.link.stop()
-        old.desk.close()
+        old.release()
         try:
             backups.restore(backup, self.paths.database, datetime.now(UTC))
             message = (texts.RESTORED, "success")

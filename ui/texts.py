@@ -7,9 +7,15 @@ Pure Python (no Qt).
 """
 
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 
 from app.codes import CodeError, CodeReason
 from app.errors import FormError, KnownError, StoreError
+from app.exports import ExportError, Labels
+from app.portal_extracts import ExtractError, Field
+from app.reconcile import ReconcileError
+from app.treasury import TreasuryError
+from ui import french
 from ui.french import long_date
 
 APP_TITLE = "pass'Sport Club"
@@ -91,8 +97,20 @@ def unexpected(log_file: str) -> str:
     )
 
 
-def describe(error: KnownError) -> str:
-    """The plain French sentence for an expected error."""
+def describe(error: BaseException) -> str:
+    """The plain French sentence for an error; an unexpected one says where to look."""
+    if isinstance(error, ExtractError):
+        return EXTRACT_ERRORS.get(error.reason, EXTRACT_ERRORS["damaged"])
+    if isinstance(error, ExportError):
+        return EXPORT_ERRORS.get(error.reason, EXPORT_ERRORS["write_failed"])
+    if isinstance(error, ReconcileError):
+        text = RECONCILE_ERRORS.get(error.reason, FAILED)
+        row = error.details.get("row")
+        return f"{text} (ligne {row})" if row else text
+    if isinstance(error, TreasuryError):
+        return TREASURY_ERRORS.get(error.reason, FAILED)
+    if not isinstance(error, KnownError):
+        return UNEXPECTED_SHORT
     if isinstance(error, StoreError):
         return STORE_ERRORS.get(error.reason, STORE_ERRORS["unreadable"])
     if isinstance(error, FormError):
@@ -610,3 +628,329 @@ LOCK_WRONG = "Ce code ne convient pas."
 TASK_ADMIN = "Réglages et sécurité"
 TASK_ADMIN_HINT = "Profil du club, service national, sauvegardes, verrou, affichage."
 ADMIN_TITLE = "Réglages et sécurité"
+
+
+# The treasurer's screens
+# Home
+TASK_TREASURER = "Trésorerie"
+TASK_TREASURER_HINT = (
+    "Ce que l'État doit au club, ce qui est remboursé, ce qui manque. Exports et Le Compte Asso."
+)
+
+# The treasurer screen
+TITLE = "Trésorerie"
+SEASON = "Saison"
+EXPECTED = "À recevoir de l'État"
+RECEIVED = "Déjà remboursé"
+MISSING = "Reste à recevoir"
+BY_STATE = "Inscriptions par état"
+STATE_COLUMN = "État"
+COUNT_COLUMN = "Inscriptions"
+AMOUNT_COLUMN = "Montant"
+CHEQUES_HELD = "Chèques de caution gardés (code à venir)"
+CHART_NAME = "Graphique des montants par état"
+LIST_TITLE = "Liste des inscriptions"
+FILTER = "Afficher"
+ALL_STATES = "Toutes les inscriptions"
+EXPORT_CSV = "Exporter en CSV"
+EXPORT_XLSX = "Exporter en classeur Excel"
+EXPORT_PDF = "État récapitulatif (PDF)"
+PORTAL_IMPORT = "Importer un fichier du Compte Asso"
+PORTAL_IMPORT_HINT = "Le fichier des bénéficiaires inscrits ou de l'état de paiement."
+PERSONAL_DATA = (
+    "Ce fichier contient des données personnelles de mineurs. "
+    "Gardez-le en lieu sûr et supprimez-le quand il ne sert plus."
+)
+WORKING = "Travail en cours…"
+REPLACE_TITLE = "Remplacer le fichier ?"
+REPLACE_YES = "Remplacer"
+REPLACE_NO = "Garder l'ancien"
+
+# Words written in the exported files
+STATE_ORDER = (
+    "to_send",
+    "confirmed",
+    "in_processing",
+    "paid",
+    "to_check",
+    "awaiting_code",
+    "cancelled",
+)
+EXPORT_LABELS = Labels(
+    columns={
+        "receipt_no": "N° de reçu",
+        "code": "Code pass'Sport",
+        "last_name": "Nom",
+        "first_name": "Prénom",
+        "activity": "Activité",
+        "season": "Saison",
+        "recorded_on": "Enregistré le",
+        "state": "État",
+        "amount": "Montant déduit",
+        "paid_on": "Remboursé le",
+        "paid": "Montant remboursé",
+    },
+    states=STATE_WORDS,
+    total="Total",
+    sheet="Inscriptions pass'Sport",
+)
+
+
+def file_stem(club: str, year: int, today: date) -> str:
+    return f"pass'Sport {year} {club} {today.isoformat()}"
+
+
+def registrations(count: int) -> str:
+    if count == 0:
+        return "aucune inscription"
+    return "1 inscription" if count == 1 else f"{count} inscriptions"
+
+
+def _done(count: int, verb: str) -> str:
+    """``1 inscription ajoutée``, ``3 inscriptions ajoutées``."""
+    return f"{registrations(count)} {verb}" if count == 1 else f"{registrations(count)} {verb}s"
+
+
+def listing_count(shown: int, total: int) -> str:
+    if total == 0:
+        return "Aucune inscription."
+    if shown < total:
+        return f"{registrations(total)}. Les {shown} plus récentes sont affichées."
+    return f"{registrations(total)}."
+
+
+def last_day(deadline: datetime) -> date:
+    """The last day codes can be entered. The deadline is the first instant refused: at
+    00:01 on 1 January, the last day is 31 December."""
+    local = deadline.astimezone(french.PARIS)
+    return (local - timedelta(days=1)).date() if local.hour < 6 else local.date()
+
+
+def deadline_line(deadline: datetime | None, days_left: int, closed: bool) -> str:
+    if deadline is None:
+        return "La date limite de cette saison n'est pas connue."
+    day = french.long_date(last_day(deadline))
+    if closed:
+        return f"La saisie des codes est close. Le dernier jour était le {day}."
+    if days_left == 0:
+        return f"Dernier jour pour saisir les codes : aujourd'hui, {day}."
+    left = "1 jour" if days_left == 1 else f"{days_left} jours"
+    return f"Saisie des codes jusqu'au {day} : encore {left}."
+
+
+def to_enter_late(count: int) -> str:
+    if count == 1:
+        return "1 inscription n'a pas été saisie à temps. Elle ne sera pas remboursée."
+    return f"{count} inscriptions n'ont pas été saisies à temps. Elles ne seront pas remboursées."
+
+
+def exported(path: str, count: int) -> str:
+    return f"{_done(count, 'exportée')} dans le fichier : {path}"
+
+
+def pdf_written(path: str) -> str:
+    return f"L'état récapitulatif est enregistré : {path}"
+
+
+def replace_question(name: str) -> str:
+    return f"Le fichier « {name} » existe déjà. Voulez-vous le remplacer ?"
+
+
+# The summary sheet (PDF)
+PDF_TITLE = "État récapitulatif pass'Sport"
+PDF_CLUB = "Club"
+PDF_FEDERATION = "Fédération"
+PDF_MADE_ON = "Établi le"
+PDF_TOTALS = "Totaux par état"
+PDF_MONEY = "Remboursement"
+PDF_TOTAL = "Total des inscriptions"
+PDF_SIGNATURE = "Le trésorier ou la trésorière : nom, date et signature"
+PDF_FOOTER = "Document établi avec pass'Sport Club. Il ne contient aucun nom de jeune."
+
+
+def pdf_season(year: int) -> str:
+    return f"Saison {year}"
+
+
+# The portal assistant
+TASK_PORTAL = "À saisir sur Le Compte Asso"
+PORTAL_TITLE = "À saisir sur Le Compte Asso"
+PORTAL_INTRO = (
+    "Sur Le Compte Asso : Gérer les inscriptions pass'Sport, Suivi des inscriptions, "
+    "Ajouter un bénéficiaire. Copiez le code, collez-le, vérifiez le nom, validez. "
+    "Puis cliquez sur « Fait »."
+)
+COPY_CODE = "Copier le code"
+COPY_NAME = "Copier le nom"
+DONE = "Fait : saisi sur Le Compte Asso"
+SKIP = "Passer au suivant"
+SKIP_HINT = "Le Compte Asso refuse ce code ? Passez au suivant et vérifiez avec la famille."
+CHECK_NAME = "Le Compte Asso doit afficher ce jeune"
+COPIED = "Copié. Collez-le sur Le Compte Asso."
+PORTAL_NONE = "Tous les codes sont saisis. Il n'y a rien à faire."
+PORTAL_CODE = "Code pass'Sport"
+
+
+def portal_position(index: int, count: int) -> str:
+    return f"Code {index} sur {count}"
+
+
+def portal_left(count: int) -> str:
+    if count == 0:
+        return PORTAL_NONE
+    return "1 code à saisir." if count == 1 else f"{count} codes à saisir."
+
+
+def task_portal(count: int) -> str:
+    return f"{TASK_PORTAL} ({count})"
+
+
+def entered(code: str) -> str:
+    return f"Le code {code} est noté comme saisi."
+
+
+# Importing an extract of Le Compte Asso
+IMPORT_TITLE = "Importer un fichier du Compte Asso"
+IMPORT_INTRO = (
+    "Sur Le Compte Asso, téléchargez « Extraire les bénéficiaires inscrits » "
+    "ou « Extraire l'état de paiement ». Choisissez ce fichier ici. "
+    "Rien ne change avant votre confirmation."
+)
+CHOOSE_FILE = "Choisir le fichier"
+READING = "Lecture du fichier…"
+PREVIEW_TITLE = "Vérifiez les colonnes"
+PREVIEW_INTRO = (
+    "Voici ce que le programme a compris de chaque colonne. "
+    "Changez ce qui ne va pas, puis comparez."
+)
+COMPARE = "Comparer avec les inscriptions"
+CHOOSE_ANOTHER = "Choisir un autre fichier"
+NEED_CODE_COLUMN = "Choisissez la colonne du code pass'Sport."
+COMPARING = "Comparaison en cours…"
+IGNORED = "Ne pas utiliser"
+FIELD_WORDS = {
+    Field.CODE: "Code pass'Sport",
+    Field.LAST_NAME: "Nom",
+    Field.FIRST_NAME: "Prénom",
+    Field.BIRTH_DATE: "Date de naissance",
+    Field.STATE: "État ou statut",
+    Field.AMOUNT: "Montant",
+    Field.PAID_ON: "Date de paiement",
+}
+
+
+def column_label(index: int, title: str, samples: list[str]) -> str:
+    name = f"Colonne {index + 1} : « {title} »" if title else f"Colonne {index + 1} (sans titre)"
+    return f"{name}\nExemples : {', '.join(samples)}" if samples else name
+
+
+def file_summary(name: str, rows: int) -> str:
+    return f"Fichier « {name} » : {rows} lignes."
+
+
+RESULT_TITLE = "Résultat de la comparaison"
+RESULT_INTRO = "Rien n'est encore changé. Lisez, puis enregistrez les mises à jour."
+APPLY = "Enregistrer les mises à jour"
+ADD = "Ajouter ces inscriptions"
+ADD_TITLE = "Ajouter les inscriptions du Compte Asso"
+ADD_INTRO = (
+    "Ces jeunes sont inscrits sur Le Compte Asso mais pas ici. "
+    "Ils seront ajoutés, déjà connus du service national. Rien ne sera envoyé."
+)
+SAVING = "Enregistrement…"
+NOTHING_TO_APPLY = "Tout est déjà à jour. Rien à enregistrer."
+
+
+def updates(count: int) -> str:
+    return f"À mettre à jour : {registrations(count)}."
+
+
+def unchanged(count: int) -> str:
+    return f"Déjà à jour : {registrations(count)}."
+
+
+def portal_only(count: int) -> str:
+    return f"Sur Le Compte Asso mais pas ici : {registrations(count)}."
+
+
+def here_only(count: int) -> str:
+    return f"Ici mais pas dans le fichier, à saisir sur Le Compte Asso : {registrations(count)}."
+
+
+def conflicts(count: int) -> str:
+    return f"À vérifier, le nom ne correspond pas : {registrations(count)}."
+
+
+def unreadable(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:10]) + (" …" if len(rows) > 10 else "")
+    count = len(rows)
+    what = "1 ligne n'est pas comprise" if count == 1 else f"{count} lignes ne sont pas comprises"
+    return f"{what} (code illisible), ligne {shown}."
+
+
+def duplicates(count: int) -> str:
+    return f"{count} codes apparaissent plusieurs fois : la ligne la plus avancée compte."
+
+
+def applied(count: int) -> str:
+    if count == 0:
+        return NOTHING_TO_APPLY
+    return f"{_done(count, 'mise')} à jour."
+
+
+def added(count: int) -> str:
+    return f"{_done(count, 'ajoutée')}."
+
+
+def cannot_add(count: int) -> str:
+    what = "1 inscription ne peut" if count == 1 else f"{count} inscriptions ne peuvent"
+    return f"{what} pas être ajoutée{'s' if count > 1 else ''} : il manque la date de naissance."
+
+
+def update_line(name: str, code: str, state: str) -> str:
+    return f"{name} · {code} · devient : {state}"
+
+
+def conflict_line(local: str, portal: str, code: str) -> str:
+    return f"{code} : ici {local}, sur Le Compte Asso {portal}"
+
+
+def cancelled_here_line(name: str, code: str) -> str:
+    return f"{code} : {name} est annulé ici mais inscrit sur Le Compte Asso"
+
+
+# Errors
+EXTRACT_ERRORS = {
+    "unreadable": "Ce fichier ne peut pas être ouvert. Vérifiez qu'il est bien là.",
+    "empty": "Ce fichier est vide.",
+    "not_a_table": "Ce fichier n'est pas un tableau. Choisissez un fichier CSV ou Excel.",
+    "old_excel": (
+        "Ce fichier vient d'une ancienne version d'Excel. "
+        "Ouvrez-le dans Excel et enregistrez-le de nouveau, ou en CSV."
+    ),
+    "damaged": "Ce fichier est abîmé ou incomplet. Téléchargez-le à nouveau.",
+    "too_large": "Ce fichier est trop gros pour un fichier du Compte Asso.",
+    "too_many_rows": "Ce fichier a trop de lignes pour un fichier du Compte Asso.",
+}
+EXPORT_ERRORS = {
+    "disk_full": "Le disque est plein. Rien n'est enregistré. Libérez de la place.",
+    "write_failed": (
+        "Le fichier ne peut pas être écrit ici. Rien n'est enregistré. "
+        "Vérifiez la clé USB ou choisissez un autre dossier."
+    ),
+    "exists": "Ce fichier existe déjà.",
+}
+RECONCILE_ERRORS = {
+    "already_here": "Une de ces inscriptions est déjà enregistrée ici. Comparez à nouveau.",
+    "no_birth_date": "Il manque la date de naissance dans le fichier.",
+    "bad_name": "Un nom du fichier est illisible.",
+    "unknown_season": "La saison d'un code est inconnue.",
+    "cancelled": "Le Compte Asso indique cette inscription comme annulée.",
+}
+TREASURY_ERRORS = {
+    "not_to_enter": "Ce code n'est plus à saisir : il est déjà noté.",
+}
+FAILED = "Cette action n'a pas pu être faite."
+UNEXPECTED_SHORT = (
+    "Un problème inattendu est survenu. Rien n'a été changé. Le détail est noté dans le journal."
+)

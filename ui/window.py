@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.club import ClubProfile
 from app.desk import Desk
 from app.settings import Settings
+from app.treasury import Treasury
 from sync.engine import SyncStatus
 from sync.link import NationalLink
 from ui import texts
@@ -32,6 +33,7 @@ from ui.settings_page import SettingsPage
 from ui.status import StatusArea, SyncBridge
 from ui.style import icon
 from ui.tasks import Tasks
+from ui.treasurer_flow import TreasurerFlow
 from ui.widgets import Page
 
 MESSAGE_ICONS = {"success": "✔", "error": "✖", "warning": "⚠", "info": "ℹ"}
@@ -49,6 +51,7 @@ class MainWindow(QMainWindow):
         bridge: SyncBridge | None = None,
         start_training: Callable[["MainWindow"], None] | None = None,
         shell=None,
+        treasury: Treasury | None = None,
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -56,6 +59,17 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.link = link
         self.tasks = Tasks(self)
+        self.treasurer = (
+            TreasurerFlow(
+                treasury,
+                self.tasks,
+                self,
+                portal_offered=lambda: not (self.link and self.link.engine),
+                on_added=desk.reload_search,
+            )
+            if treasury is not None
+            else None
+        )
         self._start_training = start_training
         self.shell = shell  # ui/shell.py: backups and restore, when the window has one
         # More tasks, each (key, label, icon, hint, action(window)): on the home screen,
@@ -63,6 +77,7 @@ class MainWindow(QMainWindow):
         self.extra_tasks: list[tuple] = []
         self.admin_tasks: list[tuple] = []
         self.training = None  # the training session started from this window, if any
+        self.treasury = treasury
         self.desk_flow = DeskFlow(desk, printer, settings, self)
         self.records = RecordsFlow(desk, printer, self.desk_flow, self)
         self.setWindowTitle(texts.APP_TITLE)
@@ -149,6 +164,14 @@ class MainWindow(QMainWindow):
         add("find", texts.TASK_FIND, "search", texts.TASK_FIND_HINT, self.find)
         if linked:
             add("to_check", texts.TASK_TO_CHECK, "warning", texts.TASK_TO_CHECK_HINT, self.to_check)
+        if self.treasurer is not None:
+            add(
+                "treasurer",
+                texts.TASK_TREASURER,
+                "treasurer",
+                texts.TASK_TREASURER_HINT,
+                self.open_treasurer,
+            )
         for key, label, icon_name, hint, action in self.extra_tasks:
             add(key, label, icon_name, hint, lambda act=action: act(self))
         if self._start_training is not None and not linked:
@@ -163,6 +186,19 @@ class MainWindow(QMainWindow):
         self.status.send_now.setVisible(linked)
         if linked:
             self.status.connection.setText(texts.SYNC_STATES["idle"])
+
+    def open_treasurer(self) -> None:
+        if self._ready():
+            self.treasurer.open()
+
+    def release(self) -> None:
+        """Let go of the data: background work, the national link, every connection."""
+        self.tasks.wait()
+        if self.link is not None:
+            self.link.stop()
+        if self.treasury is not None:
+            self.treasury.close()
+        self.desk.close()
 
     def admin(self) -> None:
         """Settings and safety: the club, the national link, backups, the lock, display."""

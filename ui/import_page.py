@@ -1,0 +1,377 @@
+"""Import an extract of Le Compte Asso: choose the file, check the columns, read the
+comparison, then confirm. Nothing changes before « Enregistrer » or « Confirmer »."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+)
+
+from app.portal_extracts import Field, PortalLine, Table
+from app.reconcile import Plan
+from app.treasury import Treasury
+from ui import texts as words
+from ui.desk_pages import button_row
+from ui.progress import ProgressRelay
+from ui.tasks import Tasks
+from ui.widgets import Page
+
+SHOWN_PER_LIST = 200
+
+
+def _list(name: str, lines: list[str]) -> QListWidget:
+    shown = QListWidget()
+    shown.setAccessibleName(name)
+    shown.setWordWrap(True)
+    shown.addItems(lines[:SHOWN_PER_LIST] + (["…"] if len(lines) > SHOWN_PER_LIST else []))
+    shown.setMaximumHeight(150 if lines else 0)
+    shown.setVisible(bool(lines))
+    return shown
+
+
+class BusyPage(Page):
+    """A page with a progress bar and an error line."""
+
+    def __init__(self, title: str, intro: str = "", parent=None) -> None:
+        super().__init__(title, intro, parent)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        self.progress.setVisible(busy)
+        self.progress.setRange(0, 0)
+        self.progress.setAccessibleName(text)
+        self.progress.setFormat(text)
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+
+    def show_error(self, text: str) -> None:
+        self.set_busy(False)
+        self.error.setText(text)
+        self.error.setAccessibleName(text)
+        self.error.setVisible(bool(text))
+
+
+class ChoosePage(BusyPage):
+    choose = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(words.IMPORT_TITLE, words.IMPORT_INTRO, parent)
+        self.button = QPushButton(words.CHOOSE_FILE)
+        self.button.setObjectName("primary")
+        self.button.clicked.connect(self.choose.emit)
+        self.body.addLayout(button_row(self.button))
+        self.body.addWidget(self.progress)
+        self.body.addWidget(self.error)
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        super().set_busy(busy, text)
+        self.button.setEnabled(not busy)
+
+    def on_shown(self) -> None:
+        self.button.setFocus()
+
+
+class PreviewPage(BusyPage):
+    """Each column of the file, a few of its values, and what it is taken for."""
+
+    compare = Signal(object)  # the mapping chosen
+    another = Signal()
+
+    def __init__(self, table: Table, name: str, parent=None) -> None:
+        super().__init__(words.PREVIEW_TITLE, words.PREVIEW_INTRO, parent)
+        summary = QLabel(words.file_summary(name, table.data_rows))
+        self.body.addWidget(summary)
+        form = QFormLayout()
+        form.setVerticalSpacing(10)
+        self.choices: list[QComboBox] = []
+        guessed = {index: key for key, index in table.mapping.items()}
+        for index, title in enumerate(table.headers):
+            label = QLabel(words.column_label(index, title, table.samples(index)))
+            label.setWordWrap(True)
+            choice = QComboBox()
+            choice.addItem(words.IGNORED, None)
+            for key in Field:
+                choice.addItem(words.FIELD_WORDS[key], key)
+            if index in guessed:
+                choice.setCurrentIndex(choice.findData(guessed[index]))
+            choice.setAccessibleName(label.text().split("\n")[0])
+            label.setBuddy(choice)
+            choice.currentIndexChanged.connect(lambda _, c=choice: self._chosen(c))
+            form.addRow(label, choice)
+            self.choices.append(choice)
+        self.body.addLayout(form)
+        self.compare_button = QPushButton(words.COMPARE)
+        self.compare_button.setObjectName("primary")
+        self.compare_button.clicked.connect(self._compare)
+        other = QPushButton(words.CHOOSE_ANOTHER)
+        other.clicked.connect(self.another.emit)
+        self.body.addWidget(self.error)
+        self.body.addWidget(self.progress)
+        self.body.addLayout(button_row(self.compare_button, other))
+
+    def _chosen(self, changed: QComboBox) -> None:
+        """One meaning for one column: choosing it elsewhere frees the other column."""
+        key = changed.currentData()
+        if key is None:
+            return
+        for choice in self.choices:
+            if choice is not changed and choice.currentData() == key:
+                choice.setCurrentIndex(0)
+
+    def mapping(self) -> dict[Field, int]:
+        return {c.currentData(): i for i, c in enumerate(self.choices) if c.currentData()}
+
+    def _compare(self) -> None:
+        mapping = self.mapping()
+        if Field.CODE not in mapping:
+            self.show_error(words.NEED_CODE_COLUMN)
+            (self.choices[0] if self.choices else self.compare_button).setFocus()
+            return
+        self.show_error("")
+        self.compare.emit(mapping)
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        super().set_busy(busy, text)
+        self.compare_button.setEnabled(not busy)
+
+    def on_shown(self) -> None:
+        self.compare_button.setDefault(True)
+        self.compare_button.setFocus()
+
+
+def _who(first: str, last: str) -> str:
+    return f"{first} {last}".strip() or "?"
+
+
+class ResultPage(BusyPage):
+    apply = Signal()
+    add = Signal()
+    back = Signal()
+
+    def __init__(self, plan: Plan, addable: int, parent=None) -> None:
+        super().__init__(words.RESULT_TITLE, words.RESULT_INTRO, parent)
+        self.lines: dict[str, QLabel] = {}
+
+        def section(key: str, text: str, details: list[str]) -> None:
+            label = QLabel(text)
+            label.setWordWrap(True)
+            label.setAccessibleName(text)
+            self.lines[key] = label
+            self.body.addWidget(label)
+            self.body.addWidget(_list(text, details))
+
+        section(
+            "updates",
+            words.updates(len(plan.updates)),
+            [
+                words.update_line(
+                    _who(u.local.first_name, u.local.last_name),
+                    u.local.code,
+                    words.STATE_WORDS[u.after],
+                )
+                for u in plan.updates
+            ],
+        )
+        section("unchanged", words.unchanged(plan.unchanged), [])
+        section(
+            "conflicts",
+            words.conflicts(len(plan.conflicts)),
+            [
+                words.conflict_line(
+                    _who(c.local.first_name, c.local.last_name),
+                    _who(c.line.first_name, c.line.last_name),
+                    c.local.code,
+                )
+                if c.kind == "name"
+                else words.cancelled_here_line(
+                    _who(c.local.first_name, c.local.last_name), c.local.code
+                )
+                for c in plan.conflicts
+            ],
+        )
+        section(
+            "portal_only",
+            words.portal_only(len(plan.portal_only)),
+            [f"{_who(x.first_name, x.last_name)} · {x.code}" for x in plan.portal_only],
+        )
+        section(
+            "here_only",
+            words.here_only(len(plan.here_only)),
+            [f"{_who(x.first_name, x.last_name)} · {x.code}" for x in plan.here_only],
+        )
+        if plan.unreadable:
+            section("unreadable", words.unreadable(plan.unreadable), [])
+        if plan.duplicates:
+            section("duplicates", words.duplicates(plan.duplicates), [])
+        if len(plan.portal_only) > addable:
+            section("cannot_add", words.cannot_add(len(plan.portal_only) - addable), [])
+        self.apply_button = QPushButton(words.APPLY)
+        self.apply_button.setObjectName("primary")
+        self.apply_button.setEnabled(bool(plan.updates))
+        self.apply_button.clicked.connect(self.apply.emit)
+        self.add_button = QPushButton(words.ADD)
+        self.add_button.setVisible(addable > 0)
+        self.add_button.clicked.connect(self.add.emit)
+        back = QPushButton(words.TITLE)
+        back.clicked.connect(self.back.emit)
+        self.body.addWidget(self.error)
+        self.body.addWidget(self.progress)
+        self.body.addLayout(button_row(self.apply_button, self.add_button, back))
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        super().set_busy(busy, text)
+        self.apply_button.setEnabled(not busy and self.apply_button.isEnabled())
+        self.add_button.setEnabled(not busy)
+
+    def on_shown(self) -> None:
+        target = self.apply_button if self.apply_button.isEnabled() else self.add_button
+        target.setFocus() if target.isVisible() else self.title.setFocus()
+
+
+class AddPage(BusyPage):
+    """The summary before adding registrations: « Modifier » goes back, « Confirmer » adds."""
+
+    modify = Signal()
+    confirm = Signal()
+
+    def __init__(self, lines: list[PortalLine], parent=None) -> None:
+        super().__init__(words.ADD_TITLE, words.ADD_INTRO, parent)
+        self.body.addWidget(
+            _list(words.ADD_TITLE, [f"{_who(x.first_name, x.last_name)} · {x.code}" for x in lines])
+        )
+        self.modify_button = QPushButton(words.MODIFY)
+        self.modify_button.clicked.connect(self.modify.emit)
+        self.confirm_button = QPushButton(words.CONFIRM)
+        self.confirm_button.setObjectName("primary")
+        self.confirm_button.clicked.connect(self.confirm.emit)
+        self.body.addWidget(self.error)
+        self.body.addWidget(self.progress)
+        self.body.addLayout(button_row(self.modify_button, self.confirm_button))
+
+    def on_shown(self) -> None:
+        self.confirm_button.setDefault(True)
+        self.confirm_button.setFocus()
+
+
+class ImportFlow:
+    def __init__(
+        self, treasury: Treasury, tasks: Tasks, nav, dialogs, on_finished: Callable
+    ) -> None:
+        self._treasury = treasury
+        self._tasks = tasks
+        self._nav = nav
+        self._dialogs = dialogs
+        self._finished = on_finished
+        self.page: BusyPage | None = None
+        self._source: tuple[Table, dict] | None = None  # the file read and its mapping
+        # Called once registrations were added: other views (the desk's search) reload.
+        self.on_added: Callable[[], None] = lambda: None
+
+    def _show(self, page: BusyPage) -> None:
+        self.page = page
+        self._nav.show_page(page)
+
+    def start(self) -> ChoosePage:
+        page = ChoosePage()
+        page.choose.connect(lambda: self._choose(page))
+        self._nav.clear_message()
+        self._show(page)
+        return page
+
+    def _run(self, page: BusyPage, text: str, work, done, progress: bool = False) -> None:
+        relay = ProgressRelay(page)
+        relay.connect_to(page.show_progress)
+        page.show_error("")
+        page.set_busy(True, text)
+        self._tasks.run(
+            (lambda: work(relay.report)) if progress else work,
+            lambda result: (page.set_busy(False), done(result)),
+            lambda error: page.show_error(words.describe(error)),
+        )
+
+    def _choose(self, page: ChoosePage) -> None:
+        path = self._dialogs.open_path(page)
+        if path is not None:
+            self.read(page, path)
+
+    def read(self, page: BusyPage, path: Path) -> None:
+        self._run(
+            page,
+            words.READING,
+            lambda report: self._treasury.read_extract(path, report),
+            lambda table: self._preview(table, path),
+            progress=True,
+        )
+
+    def _preview(self, table: Table, path: Path) -> None:
+        page = PreviewPage(table, path.name)
+        page.another.connect(self.start)
+        page.compare.connect(lambda mapping: self._compare(page, table, mapping, path))
+        self._show(page)
+
+    def _compare(self, page: PreviewPage, table: Table, mapping, path: Path) -> None:
+        self._source = (table, mapping)
+        self._run(
+            page,
+            words.COMPARING,
+            lambda: self._treasury.compare(table, mapping)[0],
+            lambda plan: self._result(plan, path),
+        )
+
+    def _result(self, plan: Plan, path: Path) -> ResultPage:
+        addable = self._treasury.addable(plan)
+        page = ResultPage(plan, len(addable))
+        page.apply.connect(lambda: self._apply(page, plan, path))
+        page.add.connect(lambda: self._ask_add(plan, addable, path))
+        page.back.connect(self._finished)
+        self._show(page)
+        return page
+
+    def _apply(self, page: ResultPage, plan: Plan, path: Path) -> None:
+        """Write the updates, then compare again: what is left (to add, to check) shows."""
+        table, mapping = self._source
+
+        def work() -> tuple[int, Plan]:
+            count = self._treasury.apply(plan, str(path))
+            return count, self._treasury.compare(table, mapping)[0]
+
+        def done(result: tuple[int, Plan]) -> None:
+            count, again = result
+            self._nav.refresh_status()
+            if again.portal_only or again.conflicts:
+                self._result(again, path)
+            else:
+                self._finished()
+            self._nav.show_message(words.applied(count), "success")
+
+        self._run(page, words.SAVING, work, done)
+
+    def _ask_add(self, plan: Plan, lines: list[PortalLine], path: Path) -> None:
+        page = AddPage(lines)
+        page.modify.connect(lambda: self._result(plan, path))
+
+        def done(count: int) -> None:
+            self.on_added()
+            self._finished()
+            self._nav.show_message(words.added(count), "success")
+
+        page.confirm.connect(
+            lambda: self._run(
+                page, words.SAVING, lambda: self._treasury.add_from_portal(lines, str(path)), done
+            )
+        )
+        self._show(page)

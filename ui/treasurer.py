@@ -1,0 +1,306 @@
+"""The treasurer's screen: a season's figures at a glance, a chart, the list, the actions.
+
+The page shows what the treasury service returns and says what the user asked for
+through its signals; the flow (ui/treasurer_flow.py) does the work.
+"""
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.treasury import SeasonSummary, Treasury
+from app.validations import State
+from ui import french
+from ui import texts as words
+from ui.records import ValidationList
+from ui.style import icon
+from ui.widgets import Page
+
+# Bars are dark enough to stand out (3:1) on white; the words say what each bar is.
+BAR_COLOURS = {
+    "to_send": "#1d3557",
+    "confirmed": "#1d3557",
+    "in_processing": "#1b6e2a",
+    "paid": "#1b6e2a",
+    "to_check": "#8a4b00",
+    "awaiting_code": "#8a4b00",
+    "cancelled": "#6b7280",
+}
+
+
+class AmountBar(QWidget):
+    """One bar of the chart of amounts by state: its length is the share of the largest
+    amount. Its row says the state and the amount in words: the colour only adds to it."""
+
+    def __init__(self, colour: str, parent=None) -> None:
+        super().__init__(parent)
+        self._colour = QColor(colour)
+        self.fraction = 0.0
+        self.setMinimumWidth(120)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def set_fraction(self, fraction: float) -> None:
+        self.fraction = max(0.0, min(1.0, fraction))
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(200, round(QFontMetricsF(self.font()).height()))
+
+    def paintEvent(self, _event) -> None:
+        if self.fraction <= 0:
+            return
+        painter = QPainter(self)
+        height = self.height() * 0.6
+        width = max(3.0, (self.width() - 2) * self.fraction)
+        painter.fillRect(QRectF(0, (self.height() - height) / 2, width, height), self._colour)
+        painter.end()
+
+
+def _figure(title: str) -> tuple[QFrame, QLabel]:
+    box = QFrame()
+    box.setObjectName("figureCard")
+    box.setFrameShape(QFrame.Shape.Box)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(14, 10, 14, 10)
+    name = QLabel(title)
+    value = QLabel()
+    value.setObjectName("stateLine")  # the stylesheet's large bold line
+    value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    layout.addWidget(name)
+    layout.addWidget(value)
+    return box, value
+
+
+class TreasurerPage(Page):
+    """One season's figures, what can be done with them, and the list of registrations."""
+
+    season_changed = Signal(int)
+    filter_changed = Signal()
+    export_csv = Signal()
+    export_xlsx = Signal()
+    export_pdf = Signal()
+    portal_assistant = Signal()
+    portal_import = Signal()
+    open_record = Signal(int)
+
+    def __init__(self, treasury: Treasury, with_portal: bool = True, parent=None) -> None:
+        super().__init__(words.TITLE, parent=parent)
+        self._treasury = treasury
+        layout = self.body
+
+        top = QHBoxLayout()
+        season_label = QLabel(words.SEASON)
+        self.season = QComboBox()
+        self.season.setAccessibleName(words.SEASON)
+        season_label.setBuddy(self.season)
+        for year in treasury.years():
+            self.season.addItem(str(year), year)
+        self.deadline = QLabel()
+        self.deadline.setWordWrap(True)
+        top.addWidget(season_label)
+        top.addWidget(self.season)
+        top.addSpacing(16)
+        top.addWidget(self.deadline, 1)
+        layout.addLayout(top)
+        self.late = QLabel()
+        self.late.setObjectName("fieldError")
+        self.late.setWordWrap(True)
+        self.late.hide()
+        layout.addWidget(self.late)
+
+        figures = QHBoxLayout()
+        self.figures: dict[str, QLabel] = {}
+        for key, title in (
+            ("expected", words.EXPECTED),
+            ("received", words.RECEIVED),
+            ("missing", words.MISSING),
+        ):
+            box, value = _figure(title)
+            self.figures[key] = value
+            figures.addWidget(box, 1)
+        layout.addLayout(figures)
+
+        heading = QLabel(words.BY_STATE)
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        layout.addWidget(heading)
+        # The table of states, with a bar chart of the amounts in its last column.
+        self.chart = QWidget()
+        self.chart.setAccessibleName(words.CHART_NAME)
+        self.grid = QGridLayout(self.chart)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(18)
+        self.grid.setVerticalSpacing(6)
+        titles = (words.STATE_COLUMN, words.COUNT_COLUMN, words.AMOUNT_COLUMN)
+        for column, title in enumerate(titles):
+            label = QLabel(title)
+            label.setFont(font)
+            align = Qt.AlignmentFlag.AlignRight if column else Qt.AlignmentFlag.AlignLeft
+            self.grid.addWidget(label, 0, column, align)
+        self.rows: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
+        self.bars: dict[str, AmountBar] = {}
+        for line, key in enumerate([*words.STATE_ORDER, "cheques"], start=1):
+            name = QLabel(words.CHEQUES_HELD if key == "cheques" else words.STATE_WORDS[key])
+            count, amount = QLabel(), QLabel()
+            for column, label in enumerate((name, count, amount)):
+                align = Qt.AlignmentFlag.AlignRight if column else Qt.AlignmentFlag.AlignLeft
+                self.grid.addWidget(label, line, column, align | Qt.AlignmentFlag.AlignVCenter)
+            self.rows[key] = (name, count, amount)
+            if key != "cheques":
+                self.bars[key] = AmountBar(BAR_COLOURS[key])
+                self.grid.addWidget(self.bars[key], line, 3)
+        self.grid.setColumnStretch(3, 1)
+        layout.addWidget(self.chart)
+
+        self.buttons: dict[str, QPushButton] = {}
+
+        def button(key: str, text: str, signal, icon_name: str | None = None, hint: str = ""):
+            made = QPushButton(icon(icon_name), text) if icon_name else QPushButton(text)
+            made.setAutoDefault(True)
+            made.clicked.connect(signal.emit)
+            if hint:
+                made.setToolTip(hint)
+                made.setAccessibleDescription(hint)
+            self.buttons[key] = made
+            return made
+
+        actions = QGridLayout()
+        actions.setHorizontalSpacing(12)
+        made = [
+            button("csv", words.EXPORT_CSV, self.export_csv),
+            button("xlsx", words.EXPORT_XLSX, self.export_xlsx),
+            button("pdf", words.EXPORT_PDF, self.export_pdf),
+            button(
+                "import", words.PORTAL_IMPORT, self.portal_import, None, words.PORTAL_IMPORT_HINT
+            ),
+        ]
+        if with_portal:
+            made.insert(3, button("portal", words.TASK_PORTAL, self.portal_assistant, "send"))
+        for index, widget in enumerate(made):
+            actions.addWidget(widget, index // 2, index % 2)
+        layout.addLayout(actions)
+
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(words.WORKING)
+        self.progress.hide()
+        layout.addWidget(self.progress)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        layout.addWidget(self.notice)
+
+        list_title = QLabel(words.LIST_TITLE)
+        list_title.setFont(heading.font())
+        layout.addWidget(list_title)
+        filter_row = QHBoxLayout()
+        filter_label = QLabel(words.FILTER)
+        self.filter = QComboBox()
+        self.filter.setAccessibleName(words.FILTER)
+        filter_label.setBuddy(self.filter)
+        self.filter.addItem(words.ALL_STATES, None)
+        for key in words.STATE_ORDER:
+            self.filter.addItem(words.STATE_WORDS[key], key)
+        self.count = QLabel()
+        filter_row.addWidget(filter_label)
+        filter_row.addWidget(self.filter)
+        filter_row.addSpacing(16)
+        filter_row.addWidget(self.count, 1)
+        layout.addLayout(filter_row)
+        self.results = ValidationList(words.LIST_TITLE)
+        self.results.open_record.connect(self.open_record)
+        layout.addWidget(self.results)
+
+        self.season.currentIndexChanged.connect(lambda _: self.refresh())
+        self.filter.currentIndexChanged.connect(lambda _: self.refresh_list())
+
+    def on_shown(self) -> None:
+        self.refresh()
+        self.season.setFocus()
+
+    def on_data_changed(self) -> None:
+        self.refresh()
+
+    # What is shown
+    def year(self) -> int:
+        return self.season.currentData()
+
+    def state(self) -> State | None:
+        key = self.filter.currentData()
+        return State(key) if key else None
+
+    def refresh(self) -> None:
+        summary = self._treasury.summary(self.year())
+        self.show_summary(summary)
+        self.refresh_list()
+
+    def show_summary(self, s: SeasonSummary) -> None:
+        self.deadline.setText(words.deadline_line(s.deadline, s.days_left, s.closed))
+        late = s.totals[State.TO_SEND].count if s.closed else 0
+        self.late.setText(words.to_enter_late(late) if late else "")
+        self.late.setVisible(bool(late))
+        for key, cents, title in (
+            ("expected", s.expected_cents, words.EXPECTED),
+            ("received", s.received_cents, words.RECEIVED),
+            ("missing", s.missing_cents, words.MISSING),
+        ):
+            self.figures[key].setText(french.euros(cents))
+            self.figures[key].setAccessibleName(f"{title} : {french.euros(cents)}")
+        for key, (name, count, amount) in self.rows.items():
+            if key == "cheques":
+                number, cents = s.cheques_held, s.cheques_held_cents
+            else:
+                number, cents = s.totals[State(key)].count, s.totals[State(key)].cents
+            count.setText(str(number))
+            amount.setText(french.euros(cents))
+            sentence = f"{name.text()} : {words.registrations(number)}, {french.euros(cents)}"
+            name.setToolTip(sentence)
+            for label in (name, count, amount):
+                label.setAccessibleName(sentence)
+        largest = max((t.cents for t in s.totals.values()), default=0) or 1
+        for key, bar in self.bars.items():
+            bar.set_fraction(s.totals[State(key)].cents / largest)
+        self.chart.setAccessibleDescription(
+            " ; ".join(
+                f"{words.STATE_WORDS[k]} : {french.euros(s.totals[State(k)].cents)}"
+                for k in words.STATE_ORDER
+            )
+        )
+        if "portal" in self.buttons:
+            left = self._treasury.to_enter_count()
+            self.buttons["portal"].setText(words.task_portal(left))
+            self.buttons["portal"].setEnabled(bool(left))
+
+    def refresh_list(self) -> None:
+        found, total = self._treasury.listing(self.year(), self.state())
+        self.results.show_validations(found)
+        self.count.setText(words.listing_count(len(found), total))
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        for key in ("csv", "xlsx", "pdf", "import"):
+            self.buttons[key].setEnabled(not busy)
+        self.progress.setVisible(busy)
+        self.progress.setRange(0, 0)  # moving until the first figure arrives
+        if busy:
+            self.progress.setFormat(text)
+            self.progress.setAccessibleName(text)
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setAccessibleName(text)
+        self.notice.setVisible(bool(text))

@@ -1,0 +1,177 @@
+"""The treasurer's actions in the window: the screen, the exports, the portal assistant and
+the import of the portal's extracts. Slow work runs on the background helper with a
+progress bar; the files are chosen in dialogs that the tests replace."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from app.errors import KnownError
+from app.exports import ExportError, safe_file_name
+from app.treasury import Treasury
+from ui import french
+from ui import texts as words
+from ui.desk_flow import Navigator
+from ui.import_page import ImportFlow
+from ui.portal_assistant import PortalAssistantPage
+from ui.progress import ProgressRelay
+from ui.tasks import Tasks
+from ui.treasurer import TreasurerPage
+from ui.treasury_pdf import SummaryInput, write_summary_pdf
+
+FILTERS = {"csv": "CSV (*.csv)", "xlsx": "Excel (*.xlsx)", "pdf": "PDF (*.pdf)"}
+
+
+class Dialogs:
+    """The questions asked in system dialogs; the tests give answers of their own."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or next(
+            (p for p in (Path.home() / "Documents", Path.home()) if p.is_dir()), Path.home()
+        )
+
+    def save_path(self, parent: QWidget | None, name: str, kind: str) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            parent,
+            "",
+            str(self.folder / name),
+            FILTERS[kind],
+            options=QFileDialog.Option.DontConfirmOverwrite,  # asked by replace() below
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() != f".{kind}":
+            path = path.with_name(f"{path.name}.{kind}")
+        self.folder = path.parent
+        return path
+
+    def open_path(self, parent: QWidget | None) -> Path | None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            parent, "", str(self.folder), "Tableaux (*.csv *.xlsx *.txt);;Tous (*)"
+        )
+        return Path(chosen) if chosen else None
+
+    def replace(self, parent: QWidget | None, path: Path) -> bool:
+        box = QMessageBox(parent)
+        box.setWindowTitle(words.REPLACE_TITLE)
+        box.setText(words.replace_question(path.name))
+        yes = box.addButton(words.REPLACE_YES, QMessageBox.ButtonRole.AcceptRole)
+        no = box.addButton(words.REPLACE_NO, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(no)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def copy(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+
+
+class TreasurerFlow:
+    def __init__(
+        self,
+        treasury: Treasury,
+        tasks: Tasks,
+        nav: Navigator,
+        dialogs: Dialogs | None = None,
+        portal_offered: Callable[[], bool] = lambda: True,
+        on_added: Callable[[], None] | None = None,
+    ) -> None:
+        self._treasury = treasury
+        self._tasks = tasks
+        self._nav = nav
+        self.dialogs = dialogs or Dialogs()
+        self._portal_offered = portal_offered  # the assistant is for clubs without the API
+        self.page: TreasurerPage | None = None
+        self.imports = ImportFlow(treasury, tasks, nav, self.dialogs, on_finished=self.open)
+        if on_added is not None:
+            self.imports.on_added = on_added
+
+    def open(self) -> TreasurerPage:
+        page = TreasurerPage(self._treasury, self._portal_offered())
+        page.export_csv.connect(lambda: self._export(page, "csv"))
+        page.export_xlsx.connect(lambda: self._export(page, "xlsx"))
+        page.export_pdf.connect(lambda: self._export_pdf(page))
+        page.portal_assistant.connect(self.portal_assistant)
+        page.portal_import.connect(self.imports.start)
+        page.open_record.connect(self._nav.open_record)
+        self.page = page
+        self._nav.show_page(page)
+        return page
+
+    # Exports
+    def _target(self, page: TreasurerPage, kind: str) -> tuple[Path, bool] | None:
+        """The file chosen and whether the user agreed to replace it; None if cancelled."""
+        club = self._treasury.club_profile()
+        today = self._treasury.now().astimezone(french.PARIS).date()
+        name = safe_file_name(words.file_stem(club.name if club else "", page.year(), today), kind)
+        path = self.dialogs.save_path(page, name, kind)
+        if path is None:
+            return None
+        path = path.with_name(safe_file_name(path.stem, kind))
+        overwrite = path.exists()
+        if overwrite and not self.dialogs.replace(page, path):
+            return None
+        return path, overwrite
+
+    def _export(self, page: TreasurerPage, kind: str) -> None:
+        chosen = self._target(page, kind)
+        if chosen is None:
+            return
+        path, overwrite = chosen
+        year, state = page.year(), page.state()
+        relay = ProgressRelay(page)
+        relay.connect_to(page.show_progress)
+        export = self._treasury.export_csv if kind == "csv" else self._treasury.export_xlsx
+
+        def work() -> int:
+            return export(path, year, state, words.EXPORT_LABELS, overwrite, relay.report)
+
+        def done(count: int) -> None:
+            page.set_busy(False)
+            page.show_notice(words.PERSONAL_DATA)
+            self._nav.show_message(words.exported(str(path), count), "success")
+
+        page.set_busy(True, words.WORKING)
+        page.show_notice("")
+        self._nav.clear_message()
+        self._tasks.run(work, done, lambda error: self._failed(page, error))
+
+    def _export_pdf(self, page: TreasurerPage) -> None:
+        chosen = self._target(page, "pdf")
+        if chosen is None:
+            return
+        path, overwrite = chosen
+        club = self._treasury.club_profile()
+        data = SummaryInput(club, self._treasury.summary(page.year()), self._treasury.now())
+        try:
+            write_summary_pdf(path, data, overwrite)
+        except (ExportError, OSError) as error:
+            self._failed(page, error)
+            return
+        page.show_notice("")
+        self._nav.show_message(words.pdf_written(str(path)), "success")
+
+    def _failed(self, page: TreasurerPage, error: BaseException) -> None:
+        page.set_busy(False)
+        if isinstance(error, OSError):
+            error = ExportError("write_failed")
+        self._nav.show_message(words.describe(error), "error")
+
+    # Le Compte Asso, by hand
+    def portal_assistant(self) -> PortalAssistantPage:
+        def mark(validation_id: int) -> None:
+            self._treasury.mark_entered(validation_id)
+            self._nav.refresh_status()
+
+        page = PortalAssistantPage(self._treasury.to_enter, mark, self.dialogs.copy)
+        page.failed.connect(
+            lambda error: self._nav.show_message(
+                words.describe(error) if isinstance(error, KnownError) else words.FAILED, "error"
+            )
+        )
+        page.finished.connect(self.open)
+        self._nav.clear_message()
+        self._nav.show_page(page)
+        return page
