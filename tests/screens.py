@@ -24,6 +24,7 @@ from app import national
 from app.desk import Desk
 from app.paths import default_paths
 from app.settings import Settings
+from app.treasury import Treasury
 from app.validations import ChequeState, Validation
 from tests.factories import Clock, open_desk
 from tests.ui_helpers import PdfPrinters
@@ -100,12 +101,14 @@ def open_screen(name: str, clock: Clock | None = None, scale: float = 1.0) -> Co
     settings = Settings(default_paths().settings_file)
     printers = PdfPrinters(default_paths().data)
     printer = ReceiptPrinter(desk, settings, printers.printer, printers.pdf_path)
-    window = MainWindow(desk, settings, printer)
+    treasury = Treasury(default_paths().database, desk.vault, desk.seasons, desk.now)
+    window = MainWindow(desk, settings, printer, treasury=treasury)
     window.resize(1100, 720)
     window.show()
     window.activateWindow()
     wait_until(lambda: _focus_in(window))
     ctx = Context(desk, window, settings, printers)
+    ctx.cleanups.append(treasury.close)
     ctx.cleanups.append(window.close)
     SCREENS[name](ctx)
     QApplication.processEvents()
@@ -396,3 +399,21 @@ def _restore_summary(ctx: Context) -> None:
     ctx.desk.backup(folder)
     backup = list_backups(folder)[0]
     ctx.window.show_page(restore_summary(backup, lambda: None, ctx.window.go_home))
+
+
+def _some_registrations(ctx: Context) -> None:
+    _validate(ctx, "25-ABCD-EFGH", "Lefèvre", "Léa", "15032012")
+    _validate(ctx, "25-BCDE-FGHJ", "N'Diaye", "Awa", "02022014")
+
+
+@screen("treasurer")
+def _treasurer(ctx: Context) -> None:
+    _some_registrations(ctx)
+    ctx.window.open_treasurer()
+
+
+@screen("portal_assistant")
+def _portal_assistant(ctx: Context) -> None:
+    _some_registrations(ctx)
+    ctx.window.open_treasurer()
+    ctx.window.treasurer.portal_assistant()

@@ -8,7 +8,7 @@ the name the portal shows, then « Fait ». Each « Fait » is recorded (journal
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from app.errors import KnownError
 from app.validations import Validation
@@ -61,11 +61,9 @@ class PortalAssistantPage(Page):
         self.copy_code.setIconSize(QSize(32, 32))
         self.body.addWidget(code_title)
         self.copy_code.setAutoDefault(True)
-        code_row = QHBoxLayout()
-        code_row.addWidget(self.code)
-        code_row.addWidget(self.copy_code)
-        code_row.addStretch(1)
-        self.body.addLayout(code_row)
+        # The code above its copy button: each keeps its own height at any text size.
+        self.body.addWidget(self.code)
+        self.body.addLayout(button_row(self.copy_code))
 
         self.check = QLabel(words.CHECK_NAME)
         self.name = QLabel()

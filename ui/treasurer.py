@@ -219,6 +219,7 @@ class TreasurerPage(Page):
         filter_row.addWidget(self.count, 1)
         layout.addLayout(filter_row)
         self.results = ValidationList(words.LIST_TITLE)
+        self.results.setMinimumHeight(200)  # the whole list fits on screen when it has the focus
         self.results.open_record.connect(self.open_record)
         layout.addWidget(self.results)
 

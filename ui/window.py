@@ -2,9 +2,10 @@
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
             bridge.status.connect(self.on_sync_status)
 
         self.desk_lock = DeskLock(self, desk)
+        QApplication.instance().focusChanged.connect(self._keep_focus_in_sight)
         profile = desk.club_profile()
         if profile is None:
             self.show_page(ClubForm(desk, on_saved=self._club_saved))
@@ -229,6 +231,14 @@ class MainWindow(QMainWindow):
         for key, label, icon_name, hint, action in self.admin_tasks:
             page.add_task(key, label, icon_name, hint, lambda act=action: act(self))
         self.show_page(page)
+
+    def _keep_focus_in_sight(self, old, new) -> None:
+        """Keyboard users always see what has the focus: the page scrolls to it."""
+        page = self.stack.currentWidget()
+        if new is not None and page is not None and page.widget().isAncestorOf(new):
+            top = new.mapTo(page.widget(), QPoint(0, 0))
+            page.ensureVisible(top.x(), top.y() + new.height(), 16, 16)  # its bottom, then
+            page.ensureVisible(top.x(), top.y(), 16, 16)  # its top, which wins if too tall
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
