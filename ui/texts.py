@@ -538,7 +538,7 @@ RESULT_ICON_NAMES = {
 }
 
 # Settings (this computer)
-TASK_SETTINGS = "Réglages"
+TASK_SETTINGS = "Affichage et impression"
 TASK_SETTINGS_HINT = "Taille du texte, format du reçu, impression, sons."
 SETTINGS_TITLE = "Réglages de cet ordinateur"
 SETTINGS_INTRO = "Chaque changement compte tout de suite. Il est gardé pour la prochaine fois."
