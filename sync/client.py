@@ -10,13 +10,15 @@ import ssl
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-
-import httpx
-import truststore
+from typing import TYPE_CHECKING
 
 from app.errors import KnownError
 
-TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+if TYPE_CHECKING:  # httpx loads in 0.1 s: only when the program first talks to the service
+    import httpx
+
+CONNECT_TIMEOUT_S = 5.0
+READ_TIMEOUT_S = 15.0
 BATCH_MAX = 100
 
 
@@ -67,10 +69,12 @@ class Answer:
 def system_trust() -> ssl.SSLContext:
     """Certificates checked against the operating system's own trust store (Windows,
     macOS, Linux), as a browser does; never switched off."""
+    import truststore
+
     return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def _retry_after(response: "httpx.Response") -> float | None:
     value = response.headers.get("Retry-After")
     if value is None:
         return None
@@ -84,7 +88,7 @@ def _retry_after(response: httpx.Response) -> float | None:
         return max(0.0, (moment - datetime.now(moment.tzinfo)).total_seconds())
 
 
-def _server_time(response: httpx.Response, body: object) -> datetime | None:
+def _server_time(response: "httpx.Response", body: object) -> datetime | None:
     if isinstance(body, dict) and isinstance(body.get("server_time"), str):
         try:
             return datetime.fromisoformat(body["server_time"])
@@ -102,17 +106,19 @@ class ApiClient:
         self,
         base_url: str,
         token: str | None = None,
-        transport: httpx.BaseTransport | None = None,
+        transport: "httpx.BaseTransport | None" = None,
         verify: ssl.SSLContext | None = None,
-        timeout: httpx.Timeout = TIMEOUT,
+        timeout: "httpx.Timeout | None" = None,
     ) -> None:
+        import httpx
+
         headers = {"Accept": "application/json", "User-Agent": "passsport-club"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._http = httpx.Client(
             base_url=base_url.rstrip("/"),
             headers=headers,
-            timeout=timeout,
+            timeout=timeout or httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
             transport=transport,
             verify=verify or system_trust(),
             follow_redirects=False,
@@ -128,6 +134,8 @@ class ApiClient:
         self.close()
 
     def _call(self, method: str, path: str, *, json: object = None, params=None) -> Answer:
+        import httpx
+
         try:
             response = self._http.request(method, path, json=json, params=params)
         except httpx.ConnectError as exc:
