@@ -16,31 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import keyring  # noqa: E402
-import keyring.backend  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from tests.factories import MemoryKeyring  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SIZE = (1366, 768)
 SCALES = (100, 200)
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """Sample data only: its keys live in memory and die with the script."""
-
-    priority = 5
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.secrets.pop((service, username), None)
 
 
 def main(names: list[str]) -> None:

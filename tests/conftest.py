@@ -7,9 +7,10 @@ import os
 import threading
 
 import keyring
-import keyring.backend
 import pytest
 from hypothesis import settings
+
+from tests.factories import MemoryKeyring
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.pop("PASSSPORT_CLUB_HOME", None)
@@ -58,25 +59,6 @@ def home(tmp_path, monkeypatch):
     root = tmp_path / "home"
     monkeypatch.setenv("PASSSPORT_CLUB_HOME", str(root))
     return root
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A secure-looking keyring held in memory: tests never touch the machine's keyring."""
-
-    priority = 5
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.secrets.pop((service, username), None)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+import keyring.backend
+
 from app.desk import Desk
 from app.keys import open_encrypted
 from app.paths import default_paths
@@ -31,3 +33,23 @@ def open_desk(clock: Clock | None = None, with_club: bool = True) -> Desk:
             "Étoile sportive d'Hérouville", VALID_SIRET, "W751234567", "Football"
         )
     return desk
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A secure-looking keyring held in memory: tests and sample scripts never touch the
+    machine's keyring."""
+
+    priority = 5
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.secrets.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.secrets.pop((service, username), None)
