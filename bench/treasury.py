@@ -89,7 +89,47 @@ def _longest_pause(work) -> float:
     return max(b - a for a, b in itertools.pairwise(ticks)) * 1000
 
 
+def _unencrypted_exports(runs: int) -> list[Figure]:
+    """The same exports from a file that stores names in clear: what sealing costs them."""
+    from bench.desk import ClearVault
+
+    with tempfile.TemporaryDirectory(prefix="passsport-treasury-clear-") as home:
+        paths = default_paths({"PASSSPORT_CLUB_HOME": home}).create()
+        vault = ClearVault()
+        conn = open_store(paths.database, paths.backups, vault)
+        desk = Desk(conn, load_seasons(), lambda: NOW, vault)
+        fill(desk, conn, ROWS, random.Random(SEED))
+        treasury = Treasury(paths.database, vault, desk.seasons, lambda: NOW)
+        folder = Path(home)
+        try:
+            csv_s = [
+                _timed(
+                    lambda i=i: treasury.export_csv(folder / f"{i}.csv", 2025, None, EXPORT_LABELS)
+                )
+                for i in range(runs)
+            ]
+            xlsx_s = [
+                _timed(
+                    lambda i=i: treasury.export_xlsx(
+                        folder / f"{i}.xlsx", 2025, None, EXPORT_LABELS
+                    )
+                )
+                for i in range(runs)
+            ]
+        finally:
+            treasury.close()
+            desk.close()
+    return [
+        measure("export CSV, 100,000 validations (unencrypted, for comparison)", "s", csv_s),
+        measure("export XLSX, 100,000 validations (unencrypted, for comparison)", "s", xlsx_s),
+    ]
+
+
 def run(runs: int) -> list[Figure]:
+    return _encrypted(runs) + _unencrypted_exports(max(1, min(runs, 5)))
+
+
+def _encrypted(runs: int) -> list[Figure]:
     rng = random.Random(SEED)
     runs = max(1, min(runs, 5))
     with tempfile.TemporaryDirectory(prefix="passsport-treasury-bench-") as home:
