@@ -34,3 +34,11 @@ def test_an_unexpected_error_is_logged_and_explained_calmly(
     (text,) = shown
     assert str(log_file) in text
     assert "Ce qui était enregistré est conservé." in text
+
+
+def test_qt_own_buttons_speak_french(qapp):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    make_application([])
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Annuler"

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.desk import Desk
@@ -17,10 +17,22 @@ from ui.window import MainWindow
 
 def make_application(argv: list[str], scale: float = 1.0) -> QApplication:
     app = QApplication.instance() or QApplication(argv)
+    _speak_french(app)
     app.setApplicationName(texts.APP_TITLE)
     app.setOrganizationName("passsport-club")
     apply_design(app, scale)
     return app
+
+
+def _speak_french(app: QApplication) -> None:
+    """Qt's own words (OK, Annuler, the print and file dialogs) in French."""
+    if getattr(app, "_french", None) is not None:
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load("qtbase_fr", folder):
+        app.installTranslator(translator)
+    app._french = translator
 
 
 def run(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMessageBox
 
 from app import backups
 from app.desk import Desk
@@ -63,6 +63,20 @@ def build_window(desk: Desk, settings: Settings, database: Path, shell=None) -> 
     return window
 
 
+def _secret(label: str) -> str | None:
+    """A passphrase typed in a dialog whose sentence wraps: None when the user gives up."""
+    dialog = QInputDialog()
+    dialog.setWindowTitle(texts.APP_TITLE)
+    dialog.setLabelText(label)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+    for child in dialog.findChildren(QLabel):
+        child.setWordWrap(True)
+    dialog.setMaximumWidth(640)
+    if dialog.exec() != QInputDialog.DialogCode.Accepted:
+        return None
+    return dialog.textValue()
+
+
 def ask_passphrase(problem: KeyProblem) -> str | None:
     """Ask for the passphrase that protects the data; None when the user gives up."""
     new = problem.details.get("new", False) or problem.reason == "passphrase_too_short"
@@ -70,15 +84,11 @@ def ask_passphrase(problem: KeyProblem) -> str | None:
     if problem.reason in texts.KEY_PROBLEMS:
         label = f"{texts.KEY_PROBLEMS[problem.reason]}\n\n{label}"
     while True:
-        first, ok = QInputDialog.getText(None, texts.APP_TITLE, label, QLineEdit.EchoMode.Password)
-        if not ok:
-            return None
-        if not new:
+        first = _secret(label)
+        if first is None or not new:
             return first
-        again, ok = QInputDialog.getText(
-            None, texts.APP_TITLE, texts.PASSPHRASE_AGAIN, QLineEdit.EchoMode.Password
-        )
-        if not ok:
+        again = _secret(texts.PASSPHRASE_AGAIN)
+        if again is None:
             return None
         if again == first:
             return first
