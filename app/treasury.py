@@ -229,9 +229,7 @@ class Treasury:
         overwrite: bool = False,
         progress: Progress | None = None,
     ) -> int:
-        with self._worker_connection() as conn:
-            rows, total = self._export_rows(conn, year, state)
-            return exports.export_csv(path, rows, total, labels, overwrite, progress)
+        return self._export(exports.export_csv, path, year, state, labels, overwrite, progress)
 
     def export_xlsx(
         self,
@@ -242,9 +240,13 @@ class Treasury:
         overwrite: bool = False,
         progress: Progress | None = None,
     ) -> int:
+        return self._export(exports.export_xlsx, path, year, state, labels, overwrite, progress)
+
+    def _export(self, write, path, year, state, labels, overwrite, progress) -> int:
+        """The chosen registrations written by ``write``, read on a connection of their own."""
         with self._worker_connection() as conn:
             rows, total = self._export_rows(conn, year, state)
-            return exports.export_xlsx(path, rows, total, labels, overwrite, progress)
+            return write(path, rows, total, labels, overwrite, progress)
 
     # Le Compte Asso, by hand
     def to_enter(self) -> list[Validation]:
