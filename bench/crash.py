@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from app.store import connect
@@ -40,6 +41,31 @@ def _kill(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
+def kill_at_random(
+    process: subprocess.Popen,
+    ready: Callable[[], bool] | None,
+    delay: float,
+    err_path: Path,
+    what: str,
+) -> None:
+    """Wait until ``ready()`` says the child got going (no wait when None), let it run
+    ``delay`` seconds more, then SIGKILL it. A child that stopped by itself is an error."""
+    try:
+        if ready is not None:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while not ready():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{what}:\n" + err_path.read_text(errors="replace"))
+                time.sleep(0.001)
+        time.sleep(delay)
+        if process.poll() is not None:
+            raise RuntimeError(
+                "the child stopped on its own:\n" + err_path.read_text(errors="replace")
+            )
+    finally:
+        _kill(process)
+
+
 def _first_line_written(out_path: Path) -> bool:
     with out_path.open("rb") as stream:
         return b"\n" in stream.read(4096)
@@ -59,23 +85,13 @@ def _one_kill(home: Path, out_path: Path, err_path: Path, start: int, rng: rando
             env=env,
             cwd=ROOT,
         )
-    try:
-        if not early:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while not _first_line_written(out_path):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        "the child stopped before saving anything:\n"
-                        + err_path.read_text(errors="replace")
-                    )
-                time.sleep(0.001)
-        time.sleep(delay)
-        if process.poll() is not None:
-            raise RuntimeError(
-                "the child stopped on its own:\n" + err_path.read_text(errors="replace")
-            )
-    finally:
-        _kill(process)
+    kill_at_random(
+        process,
+        None if early else lambda: _first_line_written(out_path),
+        delay,
+        err_path,
+        "the child stopped before saving anything",
+    )
     text = out_path.read_text(encoding="utf-8")
     # A line cut by the kill has no newline: the write it reports returned, but the
     # report is incomplete, so it is not counted (and not checked).

@@ -38,7 +38,7 @@ from app.desk import Desk
 from app.paths import default_paths
 from app.seasons import load_seasons
 from app.store import connect, open_store
-from bench.crash import BENCH_VAULT, _kill
+from bench.crash import BENCH_VAULT, kill_at_random
 from bench.crash_child import CHILD_NOW
 from bench.desk import _percentile, fill
 from bench.harness import Figure, measure
@@ -57,7 +57,6 @@ CODES_PER_RUN = 1_000_000  # a crash child's code counter starts at cycle * this
 NEW_PER_CYCLE = (1, 30)  # validations a crash child records before it starts sending
 EARLY_KILL_SHARE = 0.1  # some kills land during start-up, recording, or before sending
 KILL_DELAY_S = (0.0, 0.2)  # after the child said its first sync pass starts
-START_TIMEOUT_S = 60.0
 TICK_MS = 10
 UI_TIMEOUT_S = 300.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,23 +259,13 @@ def _one_cycle(
             env=env,
             cwd=ROOT,
         )
-    try:
-        if not early:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while not any(line.startswith(wait_for) for line in _lines(out_path)):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"the child did not write {wait_for!r}:\n"
-                        + err_path.read_text(errors="replace")
-                    )
-                time.sleep(0.001)
-        time.sleep(delay)
-        if process.poll() is not None:
-            raise RuntimeError(
-                "the child stopped on its own:\n" + err_path.read_text(errors="replace")
-            )
-    finally:
-        _kill(process)
+    kill_at_random(
+        process,
+        None if early else lambda: any(line.startswith(wait_for) for line in _lines(out_path)),
+        delay,
+        err_path,
+        f"the child did not write {wait_for!r}",
+    )
     return _lines(out_path)
 
 
