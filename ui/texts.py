@@ -123,7 +123,7 @@ def describe(error: BaseException) -> str:
         return VALIDATION_ERRORS[error.reason]
     if error.reason == "duplicate_code":
         existing = error.details["existing"]
-        return already_registered(existing.receipt_no, existing.recorded_at.strftime("%d/%m/%Y"))
+        return already_registered(existing.receipt_no, french.moment(existing.recorded_at))
     return "Cette action n'a pas marché. Recommencez, ou demandez de l'aide."
 
 
