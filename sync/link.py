@@ -32,21 +32,22 @@ class NationalLink:
         self._engine_options = engine_options
         self.engine: SyncEngine | None = None
 
-    def _meta(self, key: str) -> str | None:
+    def _account(self) -> tuple[str | None, str | None]:
+        """The national service's address and this device's token, read in one go."""
         conn = connect(self._db_path)
         try:
-            return national.meta_get(conn, key)
+            url, device = (national.meta_get(conn, k) for k in ("api_url", "device_id"))
         finally:
             conn.close()
+        if self._in_memory:
+            return url, self._memory_token
+        return url, secrets.load_secret(device) if device else None
 
     def _token(self) -> str | None:
-        if self._in_memory:
-            return self._memory_token
-        device = self._meta("device_id")
-        return secrets.load_secret(device) if device else None
+        return self._account()[1]
 
     def configured(self) -> bool:
-        return bool(self._meta("api_url") and self._meta("device_id") and self._token())
+        return all(self._account())
 
     def enrol(self, api_url: str, enrolment_code: str, device_name: str = "") -> Enrolment:
         """Enrol this computer (network: call it off the interface thread)."""
@@ -68,7 +69,8 @@ class NationalLink:
         return enrolment
 
     def _client(self) -> ApiClient:
-        return ApiClient(self._meta("api_url") or "", self._token())
+        url, token = self._account()
+        return ApiClient(url or "", token)
 
     def start(self) -> bool:
         """Start sending in the background, if this computer is enrolled."""
