@@ -13,7 +13,6 @@ and the ``validation_rows`` view read clear values while the file holds none.
 import hmac
 import os
 import sqlite3
-from hashlib import sha256
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -75,7 +74,7 @@ class Vault:
     def lookup_hash(self, value: str | None) -> str | None:
         if value is None:
             return None
-        return hmac.new(self._mac_key, value.encode("utf-8"), sha256).hexdigest()[:32]
+        return hmac.digest(self._mac_key, value.encode("utf-8"), "sha256").hex()[:32]
 
     def install(self, conn: sqlite3.Connection) -> None:
         """Register the SQL functions the schema and the queries use."""
