@@ -46,6 +46,9 @@ _CODE_RE = re.compile(
     + _SEP.join(["([0-9])"] * YEAR_DIGITS + ["([A-Z])"] * LETTER_COUNT)
     + r"(?![A-Z0-9])(?!-[A-Z0-9])"
 )
+# A code with nothing to explain (the AEEH variant is left to ``_problems``).
+_WELL_FORMED = re.compile(f"[0-9]{{{YEAR_DIGITS}}}[{LETTERS}]{{{LETTER_COUNT}}}")
+_WELL_WRITTEN = re.compile(f"[0-9]{{{YEAR_DIGITS}}}-[{LETTERS}]{{4}}-[{LETTERS}]{{4}}")
 # Tried only where a word starts, so that long texts stay linear.
 _URL_RE = re.compile(r"(?<!\S)(?:\S*?://|WWW\.)\S*")
 
@@ -178,6 +181,29 @@ def parse_code_format(text: str, aeeh_years: Collection[int] = frozenset()) -> P
     if urls:
         raise CodeError(CodeReason.QR_URL, {"text": text[urls[0].start() : urls[0].end()]})
     return _check(_best_candidate(_words(normal), aeeh_years), aeeh_years)
+
+
+def parse_written_code(text: str, aeeh_years: Collection[int] = frozenset()) -> PassCode | None:
+    """A code written alone, as in a cell of the portal's extract: the desk's grammar (no O,
+    no I but in AEEH seasons), with case, spaces and dashes as the desk allows them. None
+    when it is not a code: nothing is guessed. Fast enough for a file of 100,000 lines."""
+    if _WELL_WRITTEN.fullmatch(text):  # as the portal writes them: no work to do
+        return _build(text[:2] + text[3:7] + text[8:])
+    chars = "".join(text.translate(_UPPER).translate(_DROP_DASHES).split())
+    if len(chars) != CODE_LENGTH:
+        return None
+    if not _WELL_FORMED.fullmatch(chars) and _problems(chars, aeeh_years):
+        return None
+    return _build(chars)
+
+
+def written_code(text: str, aeeh_years: Collection[int] = frozenset()) -> str | None:
+    """What :func:`parse_written_code` reads, as its dashed text (a file of codes costs
+    nothing more than a look at each when they are written as the portal writes them)."""
+    if _WELL_WRITTEN.fullmatch(text):
+        return text
+    code = parse_written_code(text, aeeh_years)
+    return None if code is None else str(code)
 
 
 def format_as_typed(text: str) -> str:

@@ -38,10 +38,13 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("season", "int"),
     ("recorded_on", "date"),
     ("state", "text"),
-    ("amount", "money"),
+    ("claim", "money"),  # what the State owes for it (empty when it owes nothing)
     ("paid_on", "date"),
-    ("paid", "money"),
+    ("paid", "money"),  # what it paid
+    ("remaining", "money"),  # what it still owes
 )
+# The money columns: their totals are the treasurer screen's figures.
+SUMMED = ("claim", "paid", "remaining")
 WIDTHS = {"last_name": 22, "first_name": 18, "activity": 18, "state": 30, "season": 9}
 _UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
@@ -180,20 +183,21 @@ def _csv_lines(rows: Iterable[Sequence], labels: Labels) -> Iterable[str]:
         season,
         recorded,
         state,
-        amount,
+        claim,
         paid_on,
         paid,
+        remaining,
     ) in rows:
         yield (
             f"{text(receipt)};{text(code)};{text(last)};{text(first)};{text(activity)};"
-            f"{season};{day(recorded)};{states.get(state) or text(str(state))};{money(amount)};"
-            f"{day(paid_on)};{money(paid)}\r\n"
+            f"{season};{day(recorded)};{states.get(state) or text(str(state))};{money(claim)};"
+            f"{day(paid_on)};{money(paid)};{money(remaining)}\r\n"
         )
 
 
 assert [key for key, _ in FIELDS] == [
     "receipt_no", "code", "last_name", "first_name", "activity", "season", "recorded_on",
-    "state", "amount", "paid_on", "paid",
+    "state", "claim", "paid_on", "paid", "remaining",
 ]  # fmt: skip
 
 
@@ -244,7 +248,7 @@ def export_xlsx(
     styled header with filters, and a totals row. Returns the rows written."""
     columns = [Column(labels.columns[key], kind, WIDTHS.get(key, 14)) for key, kind in FIELDS]
     state_index = [key for key, _ in FIELDS].index("state")
-    sums = {"amount": 0, "paid": 0}
+    sums = dict.fromkeys(SUMMED, 0)
     keys = [key for key, _ in FIELDS]
 
     def shown(row: Sequence) -> Sequence:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.store import transaction
-from app.validations import State, enqueue, journal_event
+from app.validations import State, enqueue, journal_event, move
 
 # Answers to a redemption that need a person: reason codes kept in national_reason.
 REFUSALS = frozenset(
@@ -148,34 +148,32 @@ def apply_redeem_answers(
                     item.outbox_id,
                 ),
             )
-            cancelled_here = row["state"] == State.CANCELLED
+            before = State(row["state"])
             if answer.status in ("accepted", "replayed"):
                 conn.execute(
-                    "UPDATE validations SET national_id = ?, national_at = ?, national_reason = NULL"
-                    " WHERE id = ?",
+                    "UPDATE validations SET national_id = ?, national_at = ? WHERE id = ?",
                     (answer.redemption_id, answer.received_at or stamp, item.validation_id),
                 )
-                if cancelled_here:
+                if before is State.CANCELLED:
                     # Cancelled at the desk while it was on its way: tell the service too.
                     enqueue(conn, now, item.validation_id, "cancel")
+                    journal_event(conn, now, "national_accepted", item.validation_id, "")
                 else:
-                    conn.execute(
-                        "UPDATE validations SET state = ? WHERE id = ? AND state = ?",
-                        (State.CONFIRMED, item.validation_id, State.TO_SEND),
-                    )
-                journal_event(conn, now, "national_accepted", item.validation_id, "")
+                    after = State.CONFIRMED if before is State.TO_SEND else before
+                    move(
+                        conn, item.validation_id, before, after, now, "national_accepted",
+                        national_reason=None,
+                    )  # fmt: skip
                 continue
             if answer.status == "already_redeemed":
                 reason = "duplicate_here" if answer.by_this_club else "other_club"
             else:
                 reason = answer.status if answer.status in REFUSALS else "invalid"
-            if not cancelled_here:
-                conn.execute(
-                    "UPDATE validations SET state = ?, national_reason = ?, national_at = ?"
-                    " WHERE id = ?",
-                    (State.TO_CHECK, reason, stamp, item.validation_id),
-                )
-            journal_event(conn, now, "national_refused", item.validation_id, "", reason)
+            if not move(
+                conn, item.validation_id, before, State.TO_CHECK, now, "national_refused",
+                detail=reason, national_reason=reason, national_at=stamp,
+            ):  # fmt: skip
+                journal_event(conn, now, "national_refused", item.validation_id, "", reason)
     return answered
 
 
@@ -195,55 +193,59 @@ _STATES = {
     "accepted": State.CONFIRMED,
     "in_processing": State.IN_PROCESSING,
     "paid": State.PAID,
+    "cancelled": State.TO_CHECK,  # cancelled nationally: a person looks at it
 }
+_RANK = {State.TO_SEND: 0, State.CONFIRMED: 1, State.IN_PROCESSING: 2, State.PAID: 3}
 
 
 def apply_changes(
     conn: sqlite3.Connection, changes: list[NationalChange], cursor: str, now: datetime
 ) -> int:
     """Bring back what the national side decided since ``cursor``; returns how many
-    local registrations changed. The new cursor is saved in the same transaction."""
+    local registrations changed. The new cursor is saved in the same transaction. States
+    move as the transition table allows: never back towards "to send", and a payment,
+    once recorded, stays."""
     changed = 0
     with transaction(conn):
         for change in changes:
             row = None
             if change.idempotency_key:
                 row = conn.execute(
-                    "SELECT id, state FROM validations WHERE idempotency_key = ?",
+                    "SELECT id, state, paid_cents FROM validations WHERE idempotency_key = ?",
                     (change.idempotency_key,),
                 ).fetchone()
             if row is None:
                 row = conn.execute(
-                    "SELECT id, state FROM validations WHERE national_id = ?",
+                    "SELECT id, state, paid_cents FROM validations WHERE national_id = ?",
                     (change.redemption_id,),
                 ).fetchone()
-            if row is None or row["state"] == State.CANCELLED:
+            after = _STATES.get(change.state)
+            if row is None or after is None:
                 continue
-            if change.state == "cancelled":
-                new_state, reason = State.TO_CHECK, "cancelled_nationally"
-            else:
-                new_state, reason = _STATES.get(change.state), None
-            if new_state is None or (
-                new_state == State.CONFIRMED
-                and row["state"] != State.TO_SEND
-                and row["state"] != State.CONFIRMED
+            before = State(row["state"])
+            if (after in _RANK and _RANK[after] < _RANK.get(before, 0)) or (
+                before is State.TO_CHECK and after is State.CONFIRMED
             ):
+                continue  # older news than what is known here
+            columns: dict[str, object] = {"national_id": change.redemption_id}
+            if after is State.TO_CHECK:
+                paid = row["paid_cents"] is not None
+                columns["national_reason"] = (
+                    "cancelled_after_payment" if paid else "cancelled_nationally"
+                )
+            else:
+                columns["national_reason"] = None
+            if change.state == "paid":
+                columns["paid_cents"] = change.amount_cents
+                columns["paid_on"] = change.paid_on
+            if after is before and before is not State.TO_CHECK and change.state != "paid":
+                conn.execute(
+                    "UPDATE validations SET national_id = ? WHERE id = ?",
+                    (change.redemption_id, row["id"]),
+                )
                 continue
-            conn.execute(
-                "UPDATE validations SET state = ?, national_id = ?, national_reason = ?,"
-                " paid_cents = ?, paid_on = ? WHERE id = ?",
-                (
-                    new_state,
-                    change.redemption_id,
-                    reason,
-                    change.amount_cents if change.state == "paid" else None,
-                    change.paid_on if change.state == "paid" else None,
-                    row["id"],
-                ),
-            )
-            if row["state"] != new_state:
-                changed += 1
-                journal_event(conn, now, f"national_{change.state}", row["id"], "")
+            if move(conn, row["id"], before, after, now, f"national_{change.state}", **columns):
+                changed += after is not before
         conn.execute(
             "INSERT INTO meta(key, value) VALUES ('sync_cursor', ?)"
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",

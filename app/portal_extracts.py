@@ -1,87 +1,113 @@
 """The extracts downloaded from Le Compte Asso, read whatever their shape.
 
-Two extracts exist ("bénéficiaires inscrits", "état de paiement"), as CSV (``;`` or ``,``,
-UTF-8 or Windows-1252) or XLSX. Their exact columns are not published and change: the
-header row is looked for among the first rows and each column is recognised by its
-meaning (n° pass'Sport, nom, prénom, état, montant, date de paiement...), whatever the
-accents, case, spacing or order. Title rows above, blank lines and totals rows are
-skipped. The guessed mapping is only a proposal: the user can change it.
+Two extracts exist ("bénéficiaires inscrits", "état de paiement"), as CSV (``;``, ``,``,
+tab or ``|``; UTF-8 or Windows-1252) or as a workbook (XLSX, XLS, ODS). Their exact
+columns are not published and change: the sheet holding the codes, its header row and the
+meaning of each column are guessed (``app.extract_columns``), each cell is read by
+``app.extract_values``, and each state wording by ``app.portal_states``. Title rows, blank
+lines, totals, headers printed again and payment-wave titles are skipped. Every guess is
+only a proposal: the user can change it.
 """
 
 import csv
 import io
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import date
 from pathlib import Path
 
 from app.errors import KnownError
+from app.extract_columns import (
+    HEADER_SEARCH_ROWS,
+    Field,
+    guess_layout,
+    guess_mapping,
+    normalise_title,
+)
+from app.extract_values import (
+    cell_shown,
+    cell_text,
+    read_code,
+    read_date,
+    read_money,
+    read_name,
+)
 from app.people import fold
+from app.portal_states import PortalState, meaning
+from app.workbook import WorkbookError, read_workbook
 from app.xlsx import Cell
-from app.xlsx_reader import XlsxError, read_xlsx
 
 Progress = Callable[[int, int], None]
 MAX_BYTES = 64 * 1024 * 1024  # a season of the largest club is a few megabytes
 MAX_ROWS = 300_000
-HEADER_SEARCH_ROWS = 30
 PREVIEW_ROWS = 8
 
 
 class ExtractError(KnownError):
     """``unreadable`` (cannot be opened), ``empty``, ``not_a_table`` (not a spreadsheet),
-    ``old_excel`` (.xls), ``damaged`` (cut short or broken), ``too_large``,
+    ``damaged`` (cut short or broken), ``too_large``,
     ``too_many_rows`` (with ``limit``)."""
-
-
-class Field(StrEnum):
-    CODE = "code"
-    LAST_NAME = "last_name"
-    FIRST_NAME = "first_name"
-    BIRTH_DATE = "birth_date"
-    STATE = "state"
-    AMOUNT = "amount"
-    PAID_ON = "paid_on"
-
-
-class PortalState(StrEnum):
-    """What the portal says of a registration, in the program's words."""
-
-    REGISTERED = "confirmed"  # "En cours de traitement", "Inscrit"
-    IN_PAYMENT = "in_processing"  # "En cours de paiement"
-    PAID = "paid"  # "Remboursé", "Payé"
-    CANCELLED = "cancelled"  # "Annulé", "Refusé"
 
 
 @dataclass
 class Table:
-    """A file read as rows of cells, with where its header is and what each column means."""
+    """A file read as rows of cells, with where its header is and what each column means.
+    A workbook may hold several sheets: ``rows`` are those of sheet ``sheet``, the one
+    that holds the most codes unless the user chose another (:meth:`on_sheet`)."""
 
     rows: list[list[Cell]]
     header_row: int  # index in ``rows``
     mapping: dict[Field, int] = field(default_factory=dict)  # field -> column index
-    kind: str = "csv"  # "csv" or "xlsx"
+    kind: str = "csv"  # "csv" or "workbook"
+    sheets: list[str] = field(default_factory=list)  # the workbook's sheet names, in order
+    sheet: int = 0
+    book: list[list[list[Cell]]] = field(default_factory=list, repr=False)  # every sheet
+
+    def on_sheet(self, index: int) -> "Table":
+        """The same file, read from another of its sheets."""
+        rows = self.book[index]
+        header, mapping = guess_layout(rows)
+        return Table(rows, header, mapping, self.kind, self.sheets, index, self.book)
+
+    def wordings(self, mapping: Mapping[Field, int] | None = None) -> dict[str, int]:
+        """The different words of the state column (as first written) and how many lines
+        with a code hold each, in the order they first appear."""
+        mapping = self.mapping if mapping is None else mapping
+        column, code_at = mapping.get(Field.STATE), mapping.get(Field.CODE)
+        found: dict[str, int] = {}
+        if column is None or code_at is None:
+            return found
+        shown: dict[str, str] = {}
+        for row in self.rows[self.header_row + 1 :]:
+            if code_at >= len(row) or read_code(row[code_at]) is None:
+                continue  # not a registration: a title, a header again, a total
+            text = cell_text(row[column]) if column < len(row) else ""
+            if text:
+                key = wording_key(text)
+                first = shown.setdefault(key, " ".join(text.split()))
+                found[first] = found.get(first, 0) + 1
+        return found
 
     @property
     def headers(self) -> list[str]:
         width = max((len(r) for r in self.rows[self.header_row : self.header_row + 50]), default=0)
         head = self.rows[self.header_row] if self.rows else []
-        return [_text(head[i]) if i < len(head) else "" for i in range(width)]
+        return [cell_text(head[i]) if i < len(head) else "" for i in range(width)]
 
     def samples(self, column: int, count: int = 3) -> list[str]:
         """A few values of ``column`` below the header, for the preview."""
         found = []
         for row in self.rows[self.header_row + 1 :]:
-            if column < len(row) and _text(row[column]):
-                found.append(_shown(row[column]))
+            if column < len(row) and cell_text(row[column]):
+                found.append(cell_shown(row[column]))
                 if len(found) >= count:
                     break
         return found
 
     @property
     def data_rows(self) -> int:
-        return sum(1 for r in self.rows[self.header_row + 1 :] if any(_text(c) for c in r))
+        return sum(1 for r in self.rows[self.header_row + 1 :] if any(cell_text(c) for c in r))
 
 
 @dataclass(frozen=True)
@@ -93,22 +119,32 @@ class PortalLine:
     last_name: str = ""
     first_name: str = ""
     birth_date: date | None = None
-    state: PortalState | None = None
+    state: PortalState | None = None  # None: the state column is empty or absent
     amount_cents: int | None = None
     paid_on: date | None = None
+    changed_on: date | None = None  # the date of the state, when the file gives it
+    wording: str = ""  # the state as the file writes it
 
 
 @dataclass(frozen=True)
 class Lines:
     lines: list[PortalLine]
     unreadable: list[int]  # line numbers whose code cannot be read
+    # Lines whose state wording is unknown and was not given a meaning: they change nothing.
+    ignored: list[PortalLine] = field(default_factory=list)
+
+
+def wording_key(text: str) -> str:
+    """Two wordings that differ only by case, accents or spaces are the same."""
+    return " ".join(fold(text).split())
 
 
 # -- Reading the file ----------------------------------------------------------------------------
 
 
 def read_table(path: Path, progress: Progress | None = None, max_rows: int = MAX_ROWS) -> Table:
-    """Read a CSV or XLSX file and guess its header and columns."""
+    """Read a CSV file or a workbook (XLSX, XLS, ODS) and guess its sheet, header and
+    columns."""
     try:
         size = Path(path).stat().st_size
         if size > MAX_BYTES:
@@ -117,25 +153,36 @@ def read_table(path: Path, progress: Progress | None = None, max_rows: int = MAX
             head = source.read(8)
             if not head:
                 raise ExtractError("empty")
-            if head.startswith(b"PK\x03\x04"):
-                try:
-                    rows = read_xlsx(path, max_rows, progress)
-                except XlsxError as error:
-                    reason = "not_a_table" if error.reason == "no_sheet" else error.reason
-                    raise ExtractError(reason, **error.details) from error
-                kind = "xlsx"
-            elif head.startswith(b"\xd0\xcf\x11\xe0"):
-                raise ExtractError("old_excel")
-            else:
+            is_book = head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+            if not is_book:
                 source.seek(0)
-                rows = _read_csv(source.read(), max_rows)
-                kind = "csv"
+                data = source.read()
+        if is_book:
+            try:
+                sheets = read_workbook(path, max_rows, progress)
+            except WorkbookError as error:
+                reason = "not_a_table" if error.reason == "no_sheet" else error.reason
+                raise ExtractError(reason, **error.details) from error
+            names, book = [s.name for s in sheets], [s.rows for s in sheets]
+        else:
+            names, book = [], [_read_csv(data, max_rows)]
     except OSError as error:
         raise ExtractError("unreadable") from error
-    if not any(any(_text(c) for c in row) for row in rows):
+    if not any(any(cell_text(c) for c in row) for rows in book for row in rows):
         raise ExtractError("empty")
-    header, mapping = guess_layout(rows)
-    return Table(rows, header, mapping, kind)
+    table = Table([], 0, {}, "workbook" if is_book else "csv", names, 0, book)
+    return table.on_sheet(_sheet_with_codes(book))
+
+
+def _sheet_with_codes(book: list[list[list[Cell]]]) -> int:
+    """The sheet with the most cells that read as codes among its first rows (the first
+    sheet of a workbook is often a summary)."""
+
+    def codes(rows: list[list[Cell]]) -> int:
+        return sum(1 for row in rows[:200] for c in row if read_code(c) is not None)
+
+    counts = [codes(rows) for rows in book]
+    return counts.index(max(counts)) if counts else 0
 
 
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
@@ -197,165 +244,28 @@ def _read_csv(data: bytes, max_rows: int) -> list[list[Cell]]:
     return rows
 
 
-# -- Guessing the columns ------------------------------------------------------------------------
-
-
-def normalise_title(title: str) -> str:
-    """``N° Pass'Sport`` -> ``numero pass sport``: folded, punctuation as spaces."""
-    text = fold(title).replace("°", " numero ").replace("n º", "numero")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    words = ["numero" if w in ("n", "no", "num", "nr", "numero") else w for w in text.split()]
-    return " ".join(words)
-
-
-_NOT_A_PERSON = {"structure", "club", "association", "responsable", "representant", "organisme"}
-
-
-def field_of(title: str) -> Field | None:
-    """The meaning of a column from its title, or None."""
-    words = normalise_title(title).split()
-    if not words:
-        return None
-    joined = " ".join(words)
-    if _NOT_A_PERSON & set(words):
-        return None
-    names_code = {"pass", "passsport"} & set(words) or joined in ("code", "code beneficiaire")
-    if names_code and not {"date", "montant", "statut", "etat"} & set(words):
-        return Field.CODE
-    if "prenom" in words or "prenoms" in words:
-        return Field.FIRST_NAME
-    if "naissance" in words:
-        return Field.BIRTH_DATE
-    if "date" in words and {"paiement", "remboursement", "virement", "versement", "paye"} & set(
-        words
-    ):
-        return Field.PAID_ON
-    if words[0] in ("etat", "statut", "status", "situation"):
-        return Field.STATE
-    if words[0] in ("montant", "somme") or joined in ("montant rembourse", "remboursement"):
-        return Field.AMOUNT
-    if words[0] == "nom" or joined in ("beneficiaire", "nom du beneficiaire"):
-        return Field.LAST_NAME
-    return None
-
-
-def guess_mapping(titles: list[str]) -> dict[Field, int]:
-    mapping: dict[Field, int] = {}
-    for index, title in enumerate(titles):
-        meaning = field_of(title)
-        if meaning is not None and meaning not in mapping:
-            mapping[meaning] = index
-    return mapping
-
-
-def guess_layout(rows: list[list[Cell]]) -> tuple[int, dict[Field, int]]:
-    """The header row (the first rows are titles, dates, club names...) and its mapping."""
-    best, best_mapping, best_score = None, {}, (0, 0)
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        mapping = guess_mapping([_text(c) for c in row])
-        score = (len(mapping), sum(1 for c in row if _text(c)))
-        if Field.CODE in mapping and score > best_score:
-            best, best_mapping, best_score = index, mapping, score
-    if best is None:  # no code column: show the first full row, the user chooses
-        filled = [sum(1 for c in r if _text(c)) for r in rows[:HEADER_SEARCH_ROWS]]
-        best = filled.index(max(filled)) if filled else 0
-        best_mapping = guess_mapping([_text(c) for c in rows[best]]) if rows else {}
-    return best, best_mapping
-
-
 # -- Reading the lines ---------------------------------------------------------------------------
 
-_CODE = re.compile(r"(\d{2})([A-Z]{4})([A-Z]{4})")
-_STATES = (  # the first words found decide, so the most precise come first
-    ("attente", PortalState.REGISTERED),
-    ("cours de rembours", PortalState.IN_PAYMENT),
-    ("cours de paiement", PortalState.IN_PAYMENT),
-    ("rembours", PortalState.PAID),
-    ("paye", PortalState.PAID),
-    ("verse", PortalState.PAID),
-    ("vire", PortalState.PAID),
-    ("paiement", PortalState.IN_PAYMENT),
-    ("annul", PortalState.CANCELLED),
-    ("refus", PortalState.CANCELLED),
-    ("rejet", PortalState.CANCELLED),
-    ("supprim", PortalState.CANCELLED),
-    ("traitement", PortalState.REGISTERED),
-    ("inscrit", PortalState.REGISTERED),
-    ("valid", PortalState.REGISTERED),
-)
-_MONEY = re.compile(r"(-?\d+)(?:[.,](\d{1,2}))?")
-_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})|(\d{4})-(\d{2})-(\d{2})")
 
-
-def _text(cell: Cell) -> str:
-    if cell is None:
-        return ""
-    return cell.strip() if isinstance(cell, str) else str(cell)
-
-
-def _shown(cell: Cell) -> str:
-    if isinstance(cell, datetime | date):
-        day = cell.date() if isinstance(cell, datetime) else cell
-        return f"{day.day:02d}/{day.month:02d}/{day.year}"
-    return _text(cell)
-
-
-def read_code(cell: Cell) -> str | None:
-    """``25-ABCD-EFGH`` from what the portal wrote (spaces, no dashes, lowercase...)."""
-    compact = re.sub(r"[\s\-_.]", "", _text(cell)).upper()
-    match = _CODE.fullmatch(compact)
-    return f"{match[1]}-{match[2]}-{match[3]}" if match else None
-
-
-def read_state(cell: Cell) -> PortalState | None:
-    words = fold(_text(cell))
-    for start, state in _STATES:
-        if start in words:
-            return state
-    return None
-
-
-def read_money(cell: Cell) -> int | None:
-    if isinstance(cell, bool) or cell is None:
-        return None
-    if isinstance(cell, int | float):
-        return round(cell * 100)
-    text = re.sub(r"[\s\u00a0\u202f€]|EUR", "", _text(cell), flags=re.IGNORECASE)
-    match = _MONEY.fullmatch(text)
-    if not match:
-        return None
-    return int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
-
-
-def read_date(cell: Cell) -> date | None:
-    if isinstance(cell, datetime):
-        return cell.date()
-    if isinstance(cell, date):
-        return cell
-    match = _DATE.match(_text(cell))
-    if not match:
-        return None
-    try:
-        if match[1]:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        return date(int(match[4]), int(match[5]), int(match[6]))
-    except ValueError:
-        return None
-
-
-def _name(cell: Cell) -> str:
-    return " ".join(_text(cell).split())
-
-
-def read_lines(table: Table, mapping: Mapping[Field, int] | None = None) -> Lines:
+def read_lines(
+    table: Table,
+    mapping: Mapping[Field, int] | None = None,
+    states: Mapping[str, PortalState | None] | None = None,
+    aeeh_years: Collection[int] = frozenset(),
+) -> Lines:
     """The registrations of the table under ``mapping`` (default: the guessed one). Rows
     with no code at all are skipped (blank lines, totals, notes); rows whose code cell
-    holds something else are reported as unreadable."""
+    holds something else are reported as unreadable. ``states`` gives the meaning the
+    user chose for state wordings (by :func:`wording_key`), over the program's reading;
+    a line whose wording has no meaning is put aside in ``ignored``."""
     mapping = dict(table.mapping if mapping is None else mapping)
     if Field.CODE not in mapping:
         return Lines([], [])
     code_at = mapping[Field.CODE]
-    lines, unreadable = [], []
+    lines, unreadable, ignored = [], [], []
+    chosen = {wording_key(k): v for k, v in (states or {}).items()}
+    meanings: dict[str, PortalState | None] = {}
+    wordings: dict[str, tuple[str, str]] = {}  # as written -> (spaces tidied, key)
 
     def cell(row: list[Cell], key: Field) -> Cell:
         index = mapping.get(key)
@@ -364,28 +274,90 @@ def read_lines(table: Table, mapping: Mapping[Field, int] | None = None) -> Line
     for index in range(table.header_row + 1, len(table.rows)):
         row = table.rows[index]
         raw = row[code_at] if code_at < len(row) else None
-        if not _text(raw):
+        if not cell_text(raw):
             continue
-        code = read_code(raw)
+        code = read_code(raw, aeeh_years)
         if code is None:
-            if not _looks_like_total(row):
+            if not _skippable(row, table, mapping):
                 unreadable.append(index + 1)
             continue
-        lines.append(
-            PortalLine(
-                row=index + 1,
-                code=code,
-                last_name=_name(cell(row, Field.LAST_NAME)),
-                first_name=_name(cell(row, Field.FIRST_NAME)),
-                birth_date=read_date(cell(row, Field.BIRTH_DATE)),
-                state=read_state(cell(row, Field.STATE)),
-                amount_cents=read_money(cell(row, Field.AMOUNT)),
-                paid_on=read_date(cell(row, Field.PAID_ON)),
-            )
+        raw_state = cell_text(cell(row, Field.STATE))
+        known = wordings.get(raw_state)
+        if known is None:
+            wording = " ".join(raw_state.split())
+            key = wording_key(wording)
+            if key not in meanings:
+                meanings[key] = chosen[key] if key in chosen else meaning(wording)
+            known = wordings[raw_state] = (wording, key)
+        wording, key = known
+        line = PortalLine(
+            row=index + 1,
+            code=code,
+            last_name=read_name(cell(row, Field.LAST_NAME)),
+            first_name=read_name(cell(row, Field.FIRST_NAME)),
+            birth_date=read_date(cell(row, Field.BIRTH_DATE)),
+            state=meanings[key] if key else None,
+            amount_cents=read_money(cell(row, Field.AMOUNT)),
+            paid_on=read_date(cell(row, Field.PAID_ON)),
+            changed_on=read_date(cell(row, Field.CHANGED_ON)),
+            wording=wording,
         )
-    return Lines(lines, unreadable)
+        (ignored if key and line.state is None else lines).append(line)
+    return Lines(lines, unreadable, ignored)
+
+
+def _skippable(row: list[Cell], table: Table, mapping: Mapping[Field, int]) -> bool:
+    """Whether a row whose code cell holds no code is no registration, to skip without a
+    word: a totals row, the header printed again (on every page, or above a second block),
+    a title such as "Vague de paiement du 15/10/2025". A row that looks like a registration
+    (a name, a state, a birth date) or whose code cell looks like a mistyped code is not:
+    it is reported as unreadable."""
+    if _looks_like_total(row) or _repeats_header(row, table):
+        return True
+    code_at = mapping[Field.CODE]
+    if _CODE_LIKE.fullmatch(cell_text(row[code_at]).upper()):
+        return False
+    return not _registration_like(row, code_at, mapping)
+
+
+# A code typed wrong: "25-ABCD-EFG", "2S ABCD EFGH", "ABCD-EFGH", "25ABCDEFG".
+_CODE_LIKE = re.compile(
+    r"(?=.*\d)[A-Z0-9]{1,3}[\s_.-]+[A-Z0-9]{3,5}[\s_.-]+[A-Z0-9]{3,5}"
+    r"|[A-Z0-9]{4}-[A-Z0-9]{4}|(?=.*[A-Z])\d{1,2}[A-Z0-9]{6,11}",
+    re.ASCII,
+)
+
+
+def _repeats_header(row: list[Cell], table: Table) -> bool:
+    texts = [cell_text(c) for c in row]
+    header = [cell_text(c) for c in table.rows[table.header_row]] if table.rows else []
+    if _titles(texts) == _titles(header):
+        return True
+    titles = guess_mapping(texts)
+    return Field.CODE in titles and len(titles) >= 2  # the header of another block
+
+
+def _titles(texts: list[str]) -> list[str]:
+    return [normalise_title(t) for t in texts if t]
+
+
+def _registration_like(row: list[Cell], code_at: int, mapping: Mapping[Field, int]) -> bool:
+    def at(key: Field) -> str:
+        index = mapping.get(key)
+        return cell_text(row[index]) if index is not None and index < len(row) else ""
+
+    if Field.LAST_NAME in mapping or Field.FIRST_NAME in mapping:
+        named = any(_has_letters(at(key)) for key in (Field.LAST_NAME, Field.FIRST_NAME))
+    else:  # no name column chosen: any other cell of words may be one
+        named = any(_has_letters(cell_text(c)) for i, c in enumerate(row) if i != code_at)
+    # A state of any wording (the portal's words change), a birth date.
+    return named or _has_letters(at(Field.STATE)) or read_date(at(Field.BIRTH_DATE)) is not None
+
+
+def _has_letters(text: str) -> bool:
+    return re.search(r"[^\W\d_]", text) is not None
 
 
 def _looks_like_total(row: list[Cell]) -> bool:
-    first = next((fold(_text(c)) for c in row if _text(c)), "")
+    first = next((fold(cell_text(c)) for c in row if cell_text(c)), "")
     return first.startswith(("total", "sous-total", "sous total", "nombre", "somme", "montant"))

@@ -65,11 +65,22 @@ def _known(error: sqlite3.OperationalError) -> StoreError | None:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One atomic write: everything inside commits together, or nothing does.
+    """One atomic write: everything inside commits together, or nothing does. Inside
+    another transaction it is a part of that one (a savepoint): it commits with it.
 
     A locked database, a full disk or a read-only folder become :class:`StoreError`;
     nothing of the write is kept.
     """
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT inner")
+        try:
+            yield conn
+            conn.execute("RELEASE inner")
+        except BaseException:
+            conn.execute("ROLLBACK TO inner")
+            conn.execute("RELEASE inner")
+            raise
+        return
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:

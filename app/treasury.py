@@ -17,18 +17,21 @@ from zoneinfo import ZoneInfo
 from app import club, exports, portal_extracts, reconcile, store
 from app.club import ClubProfile
 from app.errors import KnownError
-from app.portal_extracts import Field, Lines, PortalLine, Table
+from app.extract_columns import Field
+from app.portal_extracts import Lines, PortalLine, Table
+from app.portal_states import PortalState
 from app.reconcile import Plan
 from app.seasons import SeasonTable
 from app.store import transaction
-from app.validations import State, Validation, from_row, journal_event
+from app.validations import CLAIMED, State, Validation, from_row, move
 from app.vault import Vault
 
 PARIS = ZoneInfo("Europe/Paris")
 LIST_LIMIT = 500
 Progress = Callable[[int, int], None]
-# What the State owes the club for a registration in these states.
-CLAIMED = (State.TO_SEND, State.CONFIRMED, State.IN_PROCESSING, State.PAID)
+# A registration still "to send" once its season has closed: never accepted by the
+# national service before the deadline, it will not be reimbursed.
+LOST = "lost"
 
 
 def utc_now() -> datetime:
@@ -41,19 +44,24 @@ class TreasuryError(KnownError):
 
 @dataclass(frozen=True)
 class StateTotal:
-    state: State
+    state: str  # a State value, or LOST
     count: int
-    cents: int
+    cents: int  # the amounts deducted at the desk
 
 
 @dataclass(frozen=True)
 class SeasonSummary:
+    """A season's figures. Each registration is in exactly one line (its state, or
+    "lost"), so the lines add up to :attr:`count`; the same rules make the columns of
+    the exports (``Treasury.export_rows``), so their sums are these figures."""
+
     year: int
-    totals: dict[State, StateTotal]  # every state, zeros included
-    expected_cents: int  # to send, confirmed, in payment and paid: what the State owes
-    received_cents: int  # what was paid
-    missing_cents: int  # expected - received
-    cheques_held: int  # deposit cheques kept while a code is awaited
+    totals: dict[str, StateTotal]  # every state and LOST, zeros included
+    expected_cents: int  # what the State owes: deductions of the claimed registrations
+    received_cents: int  # every payment recorded, whatever the registration's state
+    missing_cents: int  # what is still owed, code by code (an overpayment hides nothing)
+    overpaid_cents: int  # paid beyond the deduction, code by code
+    cheques_held: int  # deposit cheques kept and not yet given back nor cashed
     cheques_held_cents: int
     deadline: datetime | None  # aware; None for a year the season table does not know
     days_left: int
@@ -62,6 +70,22 @@ class SeasonSummary:
     @property
     def count(self) -> int:
         return sum(t.count for t in self.totals.values())
+
+    @property
+    def lost(self) -> StateTotal:
+        return self.totals[LOST]
+
+
+def claim_cents(state: str, amount_cents: int, closed: bool) -> int | None:
+    """What the State owes for one registration, or None when it owes nothing."""
+    if state not in CLAIMED or (closed and state == State.TO_SEND):
+        return None
+    return amount_cents
+
+
+def line_of(state: str, closed: bool) -> str:
+    """The line of the summary a registration counts in."""
+    return LOST if closed and state == State.TO_SEND else state
 
 
 class Treasury:
@@ -107,30 +131,37 @@ class Treasury:
         return sorted(found, reverse=True)
 
     def summary(self, year: int) -> SeasonSummary:
-        totals = {state: StateTotal(state, 0, 0) for state in State}
-        received = 0
-        for state, count, cents, paid in self._conn.execute(
-            "SELECT state, count(*), sum(amount_cents), sum(coalesce(paid_cents, amount_cents))"
+        season = self.seasons.by_year(year)
+        now = self.now()
+        closed = season.has_closed(now) if season else False
+        totals = {key: StateTotal(key, 0, 0) for key in (*State, LOST)}
+        expected = received = missing = overpaid = 0
+        for state, count, cents, paid, short, extra in self._conn.execute(
+            "SELECT state, count(*), sum(amount_cents), sum(paid_cents),"
+            " sum(max(0, amount_cents - coalesce(paid_cents, 0))),"
+            " sum(max(0, coalesce(paid_cents, 0) - amount_cents))"
             " FROM validations WHERE season = ? GROUP BY state",
             (year,),
         ):
-            totals[State(state)] = StateTotal(State(state), count, cents or 0)
-            if state == State.PAID:
-                received = paid or 0
+            key = line_of(state, closed)
+            totals[key] = StateTotal(key, count, cents or 0)
+            received += paid or 0
+            if claim_cents(state, 0, closed) is not None:
+                expected += cents or 0
+                missing += short or 0
+                overpaid += extra or 0
         held, held_cents = self._conn.execute(
             "SELECT count(*), coalesce(sum(cheque_cents), 0) FROM validations WHERE season = ?"
-            " AND state = 'awaiting_code' AND cheque_state = 'held'",
+            " AND cheque_state = 'held'",
             (year,),
         ).fetchone()
-        expected = sum(totals[state].cents for state in CLAIMED)
-        season = self.seasons.by_year(year)
-        now = self.now()
         return SeasonSummary(
             year=year,
             totals=totals,
             expected_cents=expected,
             received_cents=received,
-            missing_cents=max(0, expected - received),
+            missing_cents=missing,
+            overpaid_cents=overpaid,
             cheques_held=held,
             cheques_held_cents=held_cents,
             deadline=season.deadline if season else None,
@@ -164,6 +195,8 @@ class Treasury:
     def _export_rows(
         self, conn: sqlite3.Connection, year: int, state: State | None
     ) -> tuple[Iterator[tuple], int]:
+        """The rows of ``exports.FIELDS``: the state column says the summary's line, the
+        money columns follow the summary's rules (their sums are its figures)."""
         where, args = "season = ?", [year]
         if state is not None:
             where += " AND state = ?"
@@ -178,44 +211,36 @@ class Treasury:
             " ORDER BY recorded_at, id",
             args,
         )
+        season = self.seasons.by_year(year)
+        closed = season.has_closed(self.now()) if season else False
 
         def rows() -> Iterator[tuple]:
             days: dict[str, date] = {}
             paid_days: dict[str, date] = {}
-            for (
-                receipt,
-                code,
-                last,
-                first,
-                activity,
-                season,
-                at,
-                st,
-                cents,
-                paid_on,
-                paid,
-            ) in cursor:
+            for receipt, code, last, first, activity, year_, at, st, cents, paid_on, paid in cursor:
                 hour = at[:13]  # the day in Paris depends only on the UTC date and hour
                 day = days.get(hour)
                 if day is None:
                     day = days[hour] = datetime.fromisoformat(at).astimezone(PARIS).date()
+                claim = claim_cents(st, cents, closed)
                 yield (
                     receipt,
                     code,
                     last,
                     first,
                     activity,
-                    season,
+                    year_,
                     day,
-                    st,
-                    cents,
+                    line_of(st, closed),
+                    claim,
                     (
                         paid_days.get(paid_on)
                         or paid_days.setdefault(paid_on, date.fromisoformat(paid_on))
                     )
                     if paid_on
                     else None,
-                    paid if st == State.PAID else None,
+                    paid,
+                    None if claim is None else max(0, claim - (paid or 0)),
                 )
 
         return rows(), total
@@ -279,23 +304,29 @@ class Treasury:
         nationally (confirmed) and will never be sent again by this program."""
         now = self.now()
         with transaction(self._conn):
-            done = self._conn.execute(
-                "UPDATE validations SET state = ?, national_at = ? WHERE id = ? AND state = ?",
-                (State.CONFIRMED, now.isoformat(), validation_id, State.TO_SEND),
-            ).rowcount
+            done = move(
+                self._conn, validation_id, State.TO_SEND, State.CONFIRMED, now,
+                "portal_entered", actor, national_at=now.isoformat(),
+            )  # fmt: skip
             if not done:
                 raise TreasuryError("not_to_enter")
-            reconcile.withdraw_redeem(self._conn, validation_id, now)
-            journal_event(self._conn, now, "portal_entered", validation_id, actor)
+            reconcile.withdraw_redeems(self._conn, [validation_id], now)
 
     # Le Compte Asso's extracts (worker thread, except the preview's quick calls)
     def read_extract(self, path: Path, progress: Progress | None = None) -> Table:
         return portal_extracts.read_table(path, progress)
 
-    def compare(self, table: Table, mapping: dict[Field, int]) -> tuple[Plan, Lines]:
-        lines = portal_extracts.read_lines(table, mapping)
+    def compare(
+        self,
+        table: Table,
+        mapping: dict[Field, int],
+        states: dict[str, PortalState | None] | None = None,
+    ) -> tuple[Plan, Lines]:
+        """What importing ``table`` would change; ``states`` are the meanings the treasurer
+        gave to state wordings (the others are read by the program, or put aside)."""
+        lines = portal_extracts.read_lines(table, mapping, states, self.seasons.aeeh_years)
         with self._worker_connection() as conn:
-            return reconcile.plan(lines.lines, lines.unreadable, conn), lines
+            return reconcile.plan(lines.lines, lines.unreadable, conn, lines.ignored), lines
 
     def apply(self, plan: Plan, source: str) -> int:
         """Write the matched changes of ``plan``; returns how many registrations changed."""

@@ -7,7 +7,8 @@ three are there or none is.
 
 import sqlite3
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -26,6 +27,36 @@ class State(StrEnum):
     TO_CHECK = "to_check"  # refused by the national service: a person must look
     AWAITING_CODE = "awaiting_code"  # registered with a deposit cheque, code to come
     CANCELLED = "cancelled"
+
+
+# Where a registration may go from each state. Every change of state, at the desk, from the
+# national service or from an extract of the portal, goes through :func:`move`, which
+# refuses any other. Money only moves forward (to send, confirmed, in payment, paid); a
+# refusal or a cancellation from outside goes to "to check", a person decides; a recorded
+# payment is never erased (see ``move``).
+TRANSITIONS: dict[State, frozenset[State]] = {
+    State.AWAITING_CODE: frozenset({State.TO_SEND, State.CANCELLED}),
+    State.TO_SEND: frozenset(
+        {State.CONFIRMED, State.IN_PROCESSING, State.PAID, State.TO_CHECK, State.CANCELLED}
+    ),
+    State.CONFIRMED: frozenset({State.IN_PROCESSING, State.PAID, State.TO_CHECK, State.CANCELLED}),
+    State.IN_PROCESSING: frozenset({State.PAID, State.TO_CHECK, State.CANCELLED}),
+    State.PAID: frozenset({State.TO_CHECK, State.CANCELLED}),
+    State.TO_CHECK: frozenset({State.CONFIRMED, State.IN_PROCESSING, State.PAID, State.CANCELLED}),
+    State.CANCELLED: frozenset(),
+}
+# The states a registration is created in: at the desk (with a code or a deposit cheque),
+# or from the portal's extract (already known nationally).
+INITIAL = frozenset(
+    {State.TO_SEND, State.AWAITING_CODE, State.CONFIRMED, State.IN_PROCESSING, State.PAID}
+)
+# Alive and known to the national side: what the State owes the club for.
+CLAIMED = (State.TO_SEND, State.CONFIRMED, State.IN_PROCESSING, State.PAID)
+
+
+def allowed(before: State, after: State) -> bool:
+    """Whether a registration in ``before`` may be put in ``after`` (staying is allowed)."""
+    return after is before or after in TRANSITIONS[before]
 
 
 class ChequeState(StrEnum):
@@ -80,6 +111,25 @@ class Cheque:
     number: str
     bank: str
     cents: int
+
+
+@dataclass(frozen=True)
+class KnownNationally:
+    """A registration made on the portal itself, brought in from its extract: the national
+    side already has it, nothing is sent."""
+
+    state: State
+    paid_cents: int | None = None
+    paid_on: date | None = None
+    source: str = ""
+
+
+def deduction(season: Season, fee_cents: int | None) -> int:
+    """What the aid takes off the membership: the season's amount, or the whole fee when
+    the fee is smaller (the aid pays "tout ou partie" of it)."""
+    if fee_cents is None:
+        return season.amount_cents
+    return max(0, min(season.amount_cents, fee_cents))
 
 
 def _when(text: str | None) -> datetime | None:
@@ -163,6 +213,97 @@ def enqueue(conn: sqlite3.Connection, now: datetime, validation_id: int, kind: s
     )
 
 
+@dataclass(frozen=True)
+class Move:
+    """One change of state: registration ``validation_id``, still in ``before``, goes to
+    ``after`` with ``columns`` (national_id, national_at, national_reason, paid_cents,
+    paid_on), journalled as ``event``."""
+
+    validation_id: int
+    before: State
+    after: State
+    event: str
+    columns: Mapping[str, object] = field(default_factory=dict)
+    detail: str = ""
+
+
+def move_many(
+    conn: sqlite3.Connection, moves: Iterable[Move], now: datetime, actor: str = ""
+) -> list[int]:
+    """Make the moves the transition table allows, for registrations still in their
+    ``before`` state; returns the ids moved. A payment already recorded is kept: it is
+    never erased nor replaced. Each registration at most once per call; call inside a
+    transaction. The one way the state of a registration changes."""
+    wanted = [m for m in moves if allowed(m.before, m.after)]
+    ids = [m.validation_id for m in wanted]
+    if len(set(ids)) != len(ids):
+        raise ValueError("a registration moves at most once per call")
+    current: dict[int, str] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        current.update(
+            conn.execute(
+                f"SELECT id, state FROM validations WHERE id IN ({marks})",  # noqa: S608 (marks)
+                chunk,
+            ).fetchall()
+        )
+    ready = [m for m in wanted if current.get(m.validation_id) == m.before]
+    by_columns: dict[tuple[str, ...], list[Move]] = {}
+    for m in ready:
+        unknown = set(m.columns) - _MOVABLE
+        if unknown:
+            raise ValueError(f"not a column a move sets: {sorted(unknown)}")
+        by_columns.setdefault(tuple(sorted(m.columns)), []).append(m)
+    for names, group in by_columns.items():
+        sets = ["state = :after"] + [
+            f"{n} = coalesce({n}, :{n})" if n in ("paid_cents", "paid_on") else f"{n} = :{n}"
+            for n in names
+        ]
+        conn.executemany(
+            f"UPDATE validations SET {', '.join(sets)} WHERE id = :id AND state = :before",  # noqa: S608 (names from _MOVABLE)
+            [
+                {
+                    **{n: _stored(v) for n, v in m.columns.items()},
+                    "after": m.after,
+                    "id": m.validation_id,
+                    "before": m.before,
+                }
+                for m in group
+            ],
+        )
+    stamp = now.isoformat()
+    conn.executemany(
+        "INSERT INTO journal(at, kind, validation_id, actor, detail) VALUES (?, ?, ?, ?, ?)",
+        [(stamp, m.event, m.validation_id, actor, m.detail) for m in ready],
+    )
+    return [m.validation_id for m in ready]
+
+
+def move(
+    conn: sqlite3.Connection,
+    validation_id: int,
+    before: State,
+    after: State,
+    now: datetime,
+    event: str,
+    actor: str = "",
+    detail: str = "",
+    **columns: object,
+) -> bool:
+    """One :class:`Move`; False when it was not made (see :func:`move_many`)."""
+    made = move_many(conn, [Move(validation_id, before, after, event, columns, detail)], now, actor)
+    return bool(made)
+
+
+_CHUNK = 500
+_MOVABLE = frozenset({"national_id", "national_at", "national_reason", "paid_cents", "paid_on"})
+
+
+def _stored(value: object) -> object:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
 def record(
     conn: sqlite3.Connection,
     code: PassCode | None,
@@ -173,27 +314,36 @@ def record(
     activity: str = "",
     fee_cents: int | None = None,
     cheque: Cheque | None = None,
+    known: KnownNationally | None = None,
 ) -> Validation:
     """Save a registration: with its code (sent to the national service later), or,
-    with no code yet, with a deposit cheque. Saved when this returns."""
+    with no code yet, with a deposit cheque; or, with ``known``, one made on the portal
+    itself (nothing is sent). The only way a registration is created. Saved when this
+    returns."""
     if (code is None) == (cheque is None):
         raise ValueError("a registration has either a code or a deposit cheque")
+    if known is not None and (code is None or known.state not in INITIAL):
+        raise ValueError("a registration known nationally has a code and a national state")
+    state = known.state if known else State.TO_SEND if code else State.AWAITING_CODE
+    paid = known is not None and state is State.PAID
     with transaction(conn):
         if code is not None:
             existing = find_live_by_code(conn, code)
             if existing is not None:
                 raise ValidationError("duplicate_code", existing=existing)
         receipt_no = next_receipt_no(conn)
-        state = State.TO_SEND if code else State.AWAITING_CODE
         code_text = str(code) if code else None
+        amount = deduction(season, fee_cents)
         cursor = conn.execute(
             "INSERT INTO validations(receipt_no, idempotency_key, code, code_hash, season,"
             " last_name, first_name, birth_date, activity, fee_cents, amount_cents, state,"
-            " recorded_at, recorded_by, cheque_number, cheque_bank, cheque_cents, cheque_state)"
+            " recorded_at, recorded_by, cheque_number, cheque_bank, cheque_cents, cheque_state,"
+            " national_at, paid_cents, paid_on)"
             " VALUES (:receipt_no, :key, pii_seal(:code, 'code'), pii_hash(:code), :season,"
             " pii_seal(:last, 'last_name'), pii_seal(:first, 'first_name'),"
             " pii_seal(:born, 'birth_date'), :activity, :fee, :amount, :state, :at, :by,"
-            " :cheque_number, :cheque_bank, :cheque_cents, :cheque_state)",
+            " :cheque_number, :cheque_bank, :cheque_cents, :cheque_state, :national_at,"
+            " :paid, :paid_on)",
             {
                 "receipt_no": receipt_no,
                 "key": str(uuid.uuid4()),
@@ -204,7 +354,7 @@ def record(
                 "born": person.birth_date.isoformat(),
                 "activity": activity,
                 "fee": fee_cents,
-                "amount": season.amount_cents,
+                "amount": amount,
                 "state": state,
                 "at": now.isoformat(),
                 "by": volunteer,
@@ -212,12 +362,21 @@ def record(
                 "cheque_bank": cheque.bank if cheque else None,
                 "cheque_cents": cheque.cents if cheque else None,
                 "cheque_state": ChequeState.HELD if cheque else None,
+                "national_at": now.isoformat() if known else None,
+                "paid": (known.paid_cents if known.paid_cents is not None else amount)
+                if paid
+                else None,
+                "paid_on": known.paid_on.isoformat() if paid and known.paid_on else None,
             },
         )
         validation_id = cursor.lastrowid
-        if code is not None:
+        if known is not None:
+            journal_event(conn, now, "portal_added", validation_id, volunteer, known.source)
+        elif code is not None:
             enqueue(conn, now, validation_id, "redeem")
-        journal_event(conn, now, "validated" if code else "deposit_taken", validation_id, volunteer)
+            journal_event(conn, now, "validated", validation_id, volunteer)
+        else:
+            journal_event(conn, now, "deposit_taken", validation_id, volunteer)
     return get(conn, validation_id)
 
 
@@ -233,12 +392,12 @@ def attach_code(
         if existing is not None:
             raise ValidationError("duplicate_code", existing=existing)
         conn.execute(
-            "UPDATE validations SET code = pii_seal(:code, 'code'), code_hash = pii_hash(:code),"
-            " state = :state WHERE id = :id",
-            {"code": str(code), "state": State.TO_SEND, "id": validation_id},
+            "UPDATE validations SET code = pii_seal(:code, 'code'), code_hash = pii_hash(:code)"
+            " WHERE id = :id",
+            {"code": str(code), "id": validation_id},
         )
+        move(conn, validation_id, current.state, State.TO_SEND, now, "code_attached", volunteer)
         enqueue(conn, now, validation_id, "redeem")
-        journal_event(conn, now, "code_attached", validation_id, volunteer)
     return get(conn, validation_id)
 
 
@@ -271,10 +430,11 @@ def cancel(
         if current.state == State.CANCELLED:
             raise ValidationError("already_cancelled")
         conn.execute(
-            "UPDATE validations SET state = 'cancelled', cancelled_at = ?,"
-            " cancel_reason = pii_seal(?, 'cancel_reason') WHERE id = ?",
+            "UPDATE validations SET cancelled_at = ?, cancel_reason = pii_seal(?, 'cancel_reason')"
+            " WHERE id = ?",
             (now.isoformat(), reason, validation_id),
         )
+        move(conn, validation_id, current.state, State.CANCELLED, now, "cancelled", volunteer)
         # A redeem that never left this computer is withdrawn. One already tried may have
         # reached the service with its answer lost: it is sent again (replayed), and its
         # answer brings the cancellation along (app/national.py).
@@ -290,7 +450,6 @@ def cancel(
         ).fetchone()[0]
         if current.code and not withdrawn and not in_flight:
             enqueue(conn, now, validation_id, "cancel")
-        journal_event(conn, now, "cancelled", validation_id, volunteer)
     return get(conn, validation_id)
 
 

@@ -3,7 +3,7 @@
 One sheet of typed cells (text, whole numbers, amounts in euros, dates), a styled header
 row frozen at the top with a filter, and an optional totals row. It streams: 100,000 rows
 take a few seconds and little memory (openpyxl took 19 s on the reference machine).
-Reading is in :mod:`app.xlsx_reader`.
+Reading is in :mod:`app.workbook`.
 """
 
 import re

@@ -233,6 +233,84 @@ def test_a_bad_file_is_explained_on_the_import_screen(qtbot, screen, tmp_path):
     qtbot.mouseClick(choose.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: choose.error.isVisible(), timeout=5000)
     assert choose.error.text() == (
-        "Ce fichier n'est pas un tableau. Choisissez un fichier CSV ou Excel."
+        "Ce fichier n'est pas un tableau. "
+        "Choisissez un fichier CSV, ou un classeur Excel ou LibreOffice."
     )
     assert choose.button.isEnabled()
+
+
+def _preview(qtbot, window, page, answers, path):
+    answers.to_open = path
+    qtbot.mouseClick(page.buttons["import"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.stack.currentWidget().button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(window.stack.currentWidget(), PreviewPage), timeout=5000)
+    return window.stack.currentWidget()
+
+
+def _compare(qtbot, window, preview):
+    qtbot.mouseClick(preview.compare_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(window.stack.currentWidget(), ResultPage), timeout=5000)
+    return window.stack.currentWidget()
+
+
+def test_an_unknown_state_is_asked_never_guessed(qtbot, screen, desk, tmp_path):
+    window, _flow, page, answers = screen
+    path = write_csv(
+        tmp_path / "extrait.csv",
+        [
+            Entry("25-BCDE-FGHJ", "Lefèvre", "Chloé", date(2012, 3, 15), "Dossier incomplet"),
+            Entry("25-CDEF-GHJK", "N'Diaye", "Aïssata", date(2012, 3, 15), "Remboursé"),
+        ],
+    )
+    preview = _preview(qtbot, window, page, answers, path)
+    unknown = preview.wordings.choices["Dossier incomplet"]
+    known = preview.wordings.choices["Remboursé"]
+    assert unknown.currentText() == "Je ne sais pas : ces lignes ne changent rien"
+    assert "ne connaît pas cet état" in unknown.accessibleDescription()
+    assert known.currentText() == "Remboursé"
+    result = _compare(qtbot, window, preview)
+    assert result.lines["ignored"].text() == "1 ligne a un état inconnu. Elle ne change rien."
+    assert result.lines["updates"].text() == "À mettre à jour : 1 inscription."
+    assert result.lines["here_only"].text().endswith("aucune inscription.")  # it is listed
+    # Back to the file: the treasurer says what the wording means, and it counts.
+    preview = _preview(qtbot, window, page, answers, path)
+    unknown = preview.wordings.choices["Dossier incomplet"]
+    unknown.setCurrentIndex(unknown.findText("En cours de paiement"))
+    result = _compare(qtbot, window, preview)
+    assert "ignored" not in result.lines
+    assert result.lines["updates"].text() == "À mettre à jour : 2 inscriptions."
+    qtbot.mouseClick(result.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "2 inscriptions mises à jour." in window.message.text(), timeout=5000)
+    assert desk.find("Lefèvre")[0].state is State.IN_PROCESSING
+
+
+def test_a_workbook_opens_on_the_sheet_with_the_codes(qtbot, screen, desk, tmp_path):
+    import openpyxl
+
+    window, _flow, page, answers = screen
+    book = openpyxl.Workbook()
+    summary = book.active
+    summary.title = "Synthèse"
+    summary.append(["Total remboursé", 140])
+    summary.append(["Nombre de bénéficiaires", 2])
+    codes = book.create_sheet("Bénéficiaires")
+    codes.append(["NumeroPassSport", "Nom", "Prénom", "EtatInscription"])
+    codes.append(["25-BCDE-FGHJ", "LEFÈVRE", "Chloé", "Remboursé"])
+    notes = book.create_sheet("Notes")
+    notes.append(["Rien ici"])
+    book.save(tmp_path / "extrait.xlsx")
+    preview = _preview(qtbot, window, page, answers, tmp_path / "extrait.xlsx")
+    assert preview.sheet.currentText() == "Bénéficiaires"
+    assert [preview.sheet.itemText(i) for i in range(preview.sheet.count())] == [
+        "Synthèse", "Bénéficiaires", "Notes"
+    ]  # fmt: skip
+    assert preview.choices[0].currentText() == "Code pass'Sport"
+    # Another sheet may be chosen: the columns are read again from it.
+    preview.sheet.setCurrentIndex(0)
+    other = window.stack.currentWidget()
+    assert other is not preview and other.sheet.currentText() == "Synthèse"
+    assert all(choice.currentData() is None for choice in other.choices[:1])
+    other.sheet.setCurrentIndex(1)
+    again = window.stack.currentWidget()
+    result = _compare(qtbot, window, again)
+    assert result.lines["updates"].text() == "À mettre à jour : 1 inscription."

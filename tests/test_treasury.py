@@ -13,7 +13,7 @@ from app.exports import ExportError, safe_file_name, write_stream
 from app.paths import default_paths
 from app.treasury import Treasury, TreasuryError
 from app.validations import State
-from app.xlsx_reader import read_xlsx
+from app.workbook import read_workbook
 from ui.texts import EXPORT_LABELS
 
 PLANTED = '=HYPERLINK("http://x","y")'
@@ -109,8 +109,11 @@ def test_the_csv_opens_in_french_excel_and_reads_back_the_same_rows(treasury, se
     by_code = {r[1]: dict(zip(header, r, strict=True)) for r in data}
     paid = by_code["25-DEFG-HJKL"]
     assert paid["Nom"] == "Da Silva" and paid["Prénom"] == "João"
-    assert paid["État"] == "Remboursé" and paid["Montant déduit"] == "70,00"
-    assert paid["Remboursé le"] == "05/11/2025" and paid["Montant remboursé"] == "70,00"
+    assert paid["État"] == "Remboursé" and paid["À recevoir de l'État"] == "70,00"
+    assert paid["Remboursé le"] == "05/11/2025" and paid["Déjà remboursé"] == "70,00"
+    assert paid["Reste à recevoir"] == "0,00"
+    # Cancelled and awaiting a code: nothing to claim, so nothing to add up.
+    assert by_code["25-EFGH-JKLM"]["À recevoir de l'État"] == ""
     assert paid["Enregistré le"] == "15/10/2025" and paid["Saison"] == "2025"
     # The planted formula is text: it starts with an apostrophe, never with "=".
     assert by_code["25-ABCD-EFGH"]["Activité"] == "'" + PLANTED
@@ -130,17 +133,18 @@ def test_the_xlsx_has_typed_cells_a_frozen_header_and_totals(treasury, season, t
     by_code = {r[1]: dict(zip(header, r, strict=True)) for r in data}
     paid = by_code["25-DEFG-HJKL"]
     assert paid["Nom"] == "Da Silva" and paid["Saison"] == 2025
-    assert paid["Montant déduit"] == 70.0 and paid["Montant remboursé"] == 70.0
+    assert paid["À recevoir de l'État"] == 70.0 and paid["Déjà remboursé"] == 70.0
     assert paid["Remboursé le"].date() == date(2025, 11, 5)
     assert sheet.cell(2, 9).number_format.startswith("#,##0.00")
     # The planted formula is a string cell, shown as typed: inert.
     planted = next(c for c in sheet["E"] if c.value == PLANTED)
     assert planted.data_type == "s"
     assert totals[0] == "Total" and totals[8] == "=SUBTOTAL(9,I2:I7)"
-    # Our own reader (used for the portal's extracts) reads the same cells.
-    ours = read_xlsx(str(path), 100)
-    assert ours[0] == list(header) and len(ours) == 8
-    assert ours[-1][8] == 6 * 70.0 and ours[-1][10] == 70.0
+    # Our own reader (used for the portal's extracts) reads the same cells, and the totals
+    # saved with the formulas are the screen's: 4 claimed, 1 paid.
+    (ours,) = read_workbook(path, 100)
+    assert ours.rows[0] == list(header) and len(ours.rows) == 8
+    assert ours.rows[-1][8] == 4 * 70.0 and ours.rows[-1][10] == 70.0
 
 
 def test_a_file_is_never_replaced_without_consent(treasury, season, tmp_path):

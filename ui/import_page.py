@@ -12,9 +12,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
-from app.portal_extracts import Field, PortalLine, Table
+from app.extract_columns import Field
+from app.portal_extracts import PortalLine, Table, wording_key
+from app.portal_states import PortalState, meaning
 from app.reconcile import Plan
 from app.treasury import Treasury
 from ui import texts as words
@@ -85,16 +89,91 @@ class ChoosePage(BusyPage):
         self.button.setFocus()
 
 
-class PreviewPage(BusyPage):
-    """Each column of the file, a few of its values, and what it is taken for."""
+class StateWordings(QWidget):
+    """Each wording of the state column, with what the program read in it; the treasurer
+    may say otherwise. A wording the program does not know starts on "I don't know":
+    its lines change nothing until the treasurer says what it means."""
 
-    compare = Signal(object)  # the mapping chosen
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._content: QWidget | None = None
+        self.choices: dict[str, QComboBox] = {}
+
+    def show_wordings(self, wordings: dict[str, int]) -> None:
+        if self._content is not None:
+            self._content.hide()
+            self._content.deleteLater()
+        self._content = QWidget()
+        self._layout.addWidget(self._content)
+        self.choices = {}
+        self.setVisible(bool(wordings))
+        if not wordings:
+            return
+        layout = QVBoxLayout(self._content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel(words.WORDINGS_TITLE)
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        layout.addWidget(heading)
+        intro = QLabel(words.WORDINGS_INTRO)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        form.setVerticalSpacing(10)
+        for wording, count in wordings.items():
+            read = meaning(wording)
+            text = words.wording_label(wording, count)
+            label = QLabel(text)  # short lines: wrapping would cut them in a form
+            choice = QComboBox()
+            choice.addItem(words.WORDING_IGNORE, None)
+            for state in PortalState:
+                choice.addItem(words.PORTAL_STATE_WORDS[state], state)
+            choice.setCurrentIndex(choice.findData(read) if read is not None else 0)
+            choice.setAccessibleName(text)
+            label.setBuddy(choice)
+            form.addRow(label, choice)
+            if read is None:
+                warning = QLabel(words.WORDING_UNKNOWN)
+                warning.setObjectName("fieldError")
+                warning.setWordWrap(True)
+                choice.setAccessibleDescription(words.WORDING_UNKNOWN)
+                form.addRow(warning)
+            self.choices[wording] = choice
+        layout.addLayout(form)
+
+    def states(self) -> dict[str, PortalState | None]:
+        return {wording_key(w): c.currentData() for w, c in self.choices.items()}
+
+
+class PreviewPage(BusyPage):
+    """Each column of the file, a few of its values, and what it is taken for; the sheet
+    of a workbook; what each state written in the file means."""
+
+    compare = Signal(object, object)  # the mapping chosen, the meaning of each state wording
     another = Signal()
+    sheet_chosen = Signal(int)
 
     def __init__(self, table: Table, name: str, parent=None) -> None:
         super().__init__(words.PREVIEW_TITLE, words.PREVIEW_INTRO, parent)
+        self._table = table
         summary = QLabel(words.file_summary(name, table.data_rows))
         self.body.addWidget(summary)
+        self.sheet = QComboBox()
+        if len(table.sheets) > 1:
+            sheet_form = QFormLayout()
+            sheet_label = QLabel(words.SHEET)
+            self.sheet.addItems(table.sheets)
+            self.sheet.setCurrentIndex(table.sheet)
+            self.sheet.setAccessibleName(words.SHEET)
+            self.sheet.setAccessibleDescription(words.SHEET_HINT)
+            self.sheet.setToolTip(words.SHEET_HINT)
+            sheet_label.setBuddy(self.sheet)
+            sheet_form.addRow(sheet_label, self.sheet)
+            self.body.addLayout(sheet_form)
+            self.sheet.currentIndexChanged.connect(self.sheet_chosen.emit)
         form = QFormLayout()
         form.setVerticalSpacing(10)
         self.choices: list[QComboBox] = []
@@ -114,6 +193,9 @@ class PreviewPage(BusyPage):
             form.addRow(label, choice)
             self.choices.append(choice)
         self.body.addLayout(form)
+        self.wordings = StateWordings()
+        self.wordings.show_wordings(table.wordings())
+        self.body.addWidget(self.wordings)
         self.compare_button = QPushButton(words.COMPARE)
         self.compare_button.setObjectName("primary")
         self.compare_button.clicked.connect(self._compare)
@@ -126,11 +208,11 @@ class PreviewPage(BusyPage):
     def _chosen(self, changed: QComboBox) -> None:
         """One meaning for one column: choosing it elsewhere frees the other column."""
         key = changed.currentData()
-        if key is None:
-            return
-        for choice in self.choices:
-            if choice is not changed and choice.currentData() == key:
-                choice.setCurrentIndex(0)
+        if key is not None:
+            for choice in self.choices:
+                if choice is not changed and choice.currentData() == key:
+                    choice.setCurrentIndex(0)
+        self.wordings.show_wordings(self._table.wordings(self.mapping()))
 
     def mapping(self) -> dict[Field, int]:
         return {c.currentData(): i for i, c in enumerate(self.choices) if c.currentData()}
@@ -142,7 +224,7 @@ class PreviewPage(BusyPage):
             (self.choices[0] if self.choices else self.compare_button).setFocus()
             return
         self.show_error("")
-        self.compare.emit(mapping)
+        self.compare.emit(mapping, self.wordings.states())
 
     def set_busy(self, busy: bool, text: str = "") -> None:
         super().set_busy(busy, text)
@@ -213,6 +295,12 @@ class ResultPage(BusyPage):
             words.here_only(len(plan.here_only)),
             [f"{_who(x.first_name, x.last_name)} · {x.code}" for x in plan.here_only],
         )
+        if plan.ignored:
+            section(
+                "ignored",
+                words.ignored(len(plan.ignored)),
+                [words.ignored_line(x.row, x.code, x.wording) for x in plan.ignored],
+            )
         if plan.unreadable:
             section("unreadable", words.unreadable(plan.unreadable), [])
         if plan.duplicates:
@@ -277,7 +365,8 @@ class ImportFlow:
         self._dialogs = dialogs
         self._finished = on_finished
         self.page: BusyPage | None = None
-        self._source: tuple[Table, dict] | None = None  # the file read and its mapping
+        # The file read, its mapping and the meaning of its state wordings.
+        self._source: tuple[Table, dict, dict] | None = None
         # Called once registrations were added: other views (the desk's search) reload.
         self.on_added: Callable[[], None] = lambda: None
 
@@ -317,18 +406,25 @@ class ImportFlow:
             progress=True,
         )
 
-    def _preview(self, table: Table, path: Path) -> None:
+    def _preview(self, table: Table, path: Path) -> PreviewPage:
         page = PreviewPage(table, path.name)
         page.another.connect(self.start)
-        page.compare.connect(lambda mapping: self._compare(page, table, mapping, path))
+        page.sheet_chosen.connect(lambda index: self._sheet(table, index, path))
+        page.compare.connect(
+            lambda mapping, states: self._compare(page, table, mapping, states, path)
+        )
         self._show(page)
+        return page
 
-    def _compare(self, page: PreviewPage, table: Table, mapping, path: Path) -> None:
-        self._source = (table, mapping)
+    def _sheet(self, table: Table, index: int, path: Path) -> None:
+        self._preview(table.on_sheet(index), path).sheet.setFocus()
+
+    def _compare(self, page: PreviewPage, table: Table, mapping, states, path: Path) -> None:
+        self._source = (table, mapping, states)
         self._run(
             page,
             words.COMPARING,
-            lambda: self._treasury.compare(table, mapping)[0],
+            lambda: self._treasury.compare(table, mapping, states)[0],
             lambda plan: self._result(plan, path),
         )
 
@@ -343,11 +439,11 @@ class ImportFlow:
 
     def _apply(self, page: ResultPage, plan: Plan, path: Path) -> None:
         """Write the updates, then compare again: what is left (to add, to check) shows."""
-        table, mapping = self._source
+        table, mapping, states = self._source
 
         def work() -> tuple[int, Plan]:
             count = self._treasury.apply(plan, str(path))
-            return count, self._treasury.compare(table, mapping)[0]
+            return count, self._treasury.compare(table, mapping, states)[0]
 
         def done(result: tuple[int, Plan]) -> None:
             count, again = result

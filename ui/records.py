@@ -157,10 +157,11 @@ class RecordPage(Page):
                     ),
                 )
             )
-        if v.paid_on is not None and v.paid_cents is not None:
-            rows.append(
-                (texts.PAID_ON, f"{french.long_date(v.paid_on)} · {french.euros(v.paid_cents)}")
-            )
+        if v.paid_cents is not None:
+            paid = french.euros(v.paid_cents)
+            if v.paid_on is not None:
+                paid = f"{french.long_date(v.paid_on)} · {paid}"
+            rows.append((texts.PAID_ON, paid))
         if v.cancelled_at is not None:
             rows.append(
                 (

@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 from app.codes import CodeError, CodeReason
 from app.errors import FormError, KnownError, StoreError
 from app.exports import ExportError, Labels
-from app.portal_extracts import ExtractError, Field
+from app.extract_columns import Field
+from app.portal_extracts import ExtractError
 from app.reconcile import ReconcileError
 from app.treasury import TreasuryError
 from ui import french
@@ -418,6 +419,22 @@ NATIONAL_REASONS = {
     "key_reused": "Il y a eu un problème d'envoi. Annulez l'inscription, puis refaites-la.",
     "invalid": "Le service national refuse cette inscription. Vérifiez les informations.",
     "cancelled_nationally": "Cette inscription a été annulée sur le portail national.",
+    "refused_nationally": (
+        "Le portail national refuse cette inscription. Il ne la remboursera pas. "
+        "Vérifiez le code et le nom avec la famille."
+    ),
+    "cancelled_after_payment": (
+        "Le portail national dit que cette inscription est annulée. Pourtant un remboursement "
+        "est noté. Vérifiez sur le portail avant de rendre ou de réclamer de l'argent."
+    ),
+    "refused_after_payment": (
+        "Le portail national refuse cette inscription. Pourtant un remboursement est noté. "
+        "Vérifiez sur le portail avant de rendre ou de réclamer de l'argent."
+    ),
+    "unpaid_after_payment": (
+        "Le portail national dit que cette inscription n'est pas remboursée. Pourtant un "
+        "remboursement est noté. Vérifiez sur votre relevé de banque."
+    ),
 }
 NATIONAL_REASON = "Réponse du service national"
 PAID_ON = "Remboursé le"
@@ -646,8 +663,10 @@ MISSING = "Reste à recevoir"
 BY_STATE = "Inscriptions par état"
 STATE_COLUMN = "État"
 COUNT_COLUMN = "Inscriptions"
-AMOUNT_COLUMN = "Montant"
-CHEQUES_HELD = "Chèques de caution gardés (code à venir)"
+AMOUNT_COLUMN = "Montant déduit"
+CHEQUES_HELD = "Chèques de caution gardés"
+OVERPAID = "Trop perçu"
+LOST_WORDS = "Perdu : date limite passée"
 CHART_NAME = "Graphique des montants par état"
 LIST_TITLE = "Liste des inscriptions"
 FILTER = "Afficher"
@@ -676,6 +695,10 @@ STATE_ORDER = (
     "awaiting_code",
     "cancelled",
 )
+# The lines of a season's summary: every registration is in one of them.
+SUMMARY_ORDER = ("to_send", "lost", *STATE_ORDER[1:])
+SUMMARY_WORDS = {**STATE_WORDS, "lost": LOST_WORDS}
+
 EXPORT_LABELS = Labels(
     columns={
         "receipt_no": "N° de reçu",
@@ -686,11 +709,12 @@ EXPORT_LABELS = Labels(
         "season": "Saison",
         "recorded_on": "Enregistré le",
         "state": "État",
-        "amount": "Montant déduit",
+        "claim": EXPECTED,
         "paid_on": "Remboursé le",
-        "paid": "Montant remboursé",
+        "paid": RECEIVED,
+        "remaining": MISSING,
     },
-    states=STATE_WORDS,
+    states={**STATE_WORDS, "lost": LOST_WORDS},
     total="Total",
     sheet="Inscriptions pass'Sport",
 )
@@ -738,10 +762,16 @@ def deadline_line(deadline: datetime | None, days_left: int, closed: bool) -> st
     return f"Saisie des codes jusqu'au {day} : encore {left}."
 
 
-def to_enter_late(count: int) -> str:
+def to_enter_late(count: int, amount: str) -> str:
     if count == 1:
-        return "1 inscription n'a pas été saisie à temps. Elle ne sera pas remboursée."
-    return f"{count} inscriptions n'ont pas été saisies à temps. Elles ne seront pas remboursées."
+        return (
+            f"1 inscription n'a pas été acceptée avant la date limite. "
+            f"Elle est perdue : ses {amount} ne seront pas remboursés."
+        )
+    return (
+        f"{count} inscriptions n'ont pas été acceptées avant la date limite. "
+        f"Elles sont perdues : leurs {amount} ne seront pas remboursés."
+    )
 
 
 def exported(path: str, count: int) -> str:
@@ -836,6 +866,7 @@ FIELD_WORDS = {
     Field.STATE: "État ou statut",
     Field.AMOUNT: "Montant",
     Field.PAID_ON: "Date de paiement",
+    Field.CHANGED_ON: "Date de l'état (dernière modification)",
 }
 
 
@@ -889,7 +920,47 @@ def unreadable(rows: list[int]) -> str:
 
 
 def duplicates(count: int) -> str:
-    return f"{count} codes apparaissent plusieurs fois : la ligne la plus avancée compte."
+    return (
+        f"{count} codes apparaissent plusieurs fois : la ligne la plus récente compte. "
+        "Un remboursement déjà noté reste noté."
+    )
+
+
+# The sheet and the states of the file, in the preview
+SHEET = "Feuille du classeur"
+SHEET_HINT = (
+    "Le programme a choisi la feuille qui contient les codes. Vous pouvez en choisir une autre."
+)
+WORDINGS_TITLE = "Les états écrits dans le fichier"
+WORDINGS_INTRO = (
+    "Pour chaque état, voici ce que le programme a compris. "
+    "Changez ce qui ne va pas. Le programme ne devine jamais un état qu'il ne connaît pas."
+)
+WORDING_UNKNOWN = "Le programme ne connaît pas cet état. Choisissez ce qu'il veut dire."
+WORDING_IGNORE = "Je ne sais pas : ces lignes ne changent rien"
+PORTAL_STATE_WORDS = {
+    "confirmed": "Inscrit, pas encore en paiement",
+    "in_processing": "En cours de paiement",
+    "paid": "Remboursé",
+    "unpaid": "Pas remboursé",
+    "refused": "Refusé",
+    "cancelled": "Annulé",
+}
+
+
+def wording_label(wording: str, count: int) -> str:
+    lines = "1 ligne" if count == 1 else f"{count} lignes"
+    return f"« {wording} » ({lines})"
+
+
+def ignored(count: int) -> str:
+    if count == 1:
+        return "1 ligne a un état inconnu. Elle ne change rien."
+    return f"{count} lignes ont un état inconnu. Elles ne changent rien."
+
+
+def ignored_line(row: int, code: str, wording: str) -> str:
+    return f"Ligne {row} · {code} · « {wording} »"
 
 
 def applied(count: int) -> str:
@@ -923,10 +994,9 @@ def cancelled_here_line(name: str, code: str) -> str:
 EXTRACT_ERRORS = {
     "unreadable": "Ce fichier ne peut pas être ouvert. Vérifiez qu'il est bien là.",
     "empty": "Ce fichier est vide.",
-    "not_a_table": "Ce fichier n'est pas un tableau. Choisissez un fichier CSV ou Excel.",
-    "old_excel": (
-        "Ce fichier vient d'une ancienne version d'Excel. "
-        "Ouvrez-le dans Excel et enregistrez-le de nouveau, ou en CSV."
+    "not_a_table": (
+        "Ce fichier n'est pas un tableau. "
+        "Choisissez un fichier CSV, ou un classeur Excel ou LibreOffice."
     ),
     "damaged": "Ce fichier est abîmé ou incomplet. Téléchargez-le à nouveau.",
     "too_large": "Ce fichier est trop gros pour un fichier du Compte Asso.",

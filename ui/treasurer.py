@@ -30,6 +30,7 @@ from ui.widgets import Page
 # Bars are dark enough to stand out (3:1) on white; the words say what each bar is.
 BAR_COLOURS = {
     "to_send": "#1d3557",
+    "lost": "#6b7280",
     "confirmed": "#1d3557",
     "in_processing": "#1b6e2a",
     "paid": "#1b6e2a",
@@ -47,7 +48,7 @@ class AmountBar(QWidget):
         super().__init__(parent)
         self._colour = QColor(colour)
         self.fraction = 0.0
-        self.setMinimumWidth(120)
+        self.setMinimumWidth(48)  # it stretches: at 200 % the words need the room
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     def set_fraction(self, fraction: float) -> None:
@@ -121,13 +122,16 @@ class TreasurerPage(Page):
 
         figures = QHBoxLayout()
         self.figures: dict[str, QLabel] = {}
+        self.figure_boxes: dict[str, QFrame] = {}
         for key, title in (
             ("expected", words.EXPECTED),
             ("received", words.RECEIVED),
             ("missing", words.MISSING),
+            ("overpaid", words.OVERPAID),
         ):
             box, value = _figure(title)
             self.figures[key] = value
+            self.figure_boxes[key] = box
             figures.addWidget(box, 1)
         layout.addLayout(figures)
 
@@ -151,8 +155,8 @@ class TreasurerPage(Page):
             self.grid.addWidget(label, 0, column, align)
         self.rows: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
         self.bars: dict[str, AmountBar] = {}
-        for line, key in enumerate([*words.STATE_ORDER, "cheques"], start=1):
-            name = QLabel(words.CHEQUES_HELD if key == "cheques" else words.STATE_WORDS[key])
+        for line, key in enumerate([*words.SUMMARY_ORDER, "cheques"], start=1):
+            name = QLabel(words.CHEQUES_HELD if key == "cheques" else words.SUMMARY_WORDS[key])
             count, amount = QLabel(), QLabel()
             for column, label in enumerate((name, count, amount)):
                 align = Qt.AlignmentFlag.AlignRight if column else Qt.AlignmentFlag.AlignLeft
@@ -248,21 +252,26 @@ class TreasurerPage(Page):
 
     def show_summary(self, s: SeasonSummary) -> None:
         self.deadline.setText(words.deadline_line(s.deadline, s.days_left, s.closed))
-        late = s.totals[State.TO_SEND].count if s.closed else 0
-        self.late.setText(words.to_enter_late(late) if late else "")
+        late = s.lost.count
+        self.late.setText(words.to_enter_late(late, french.euros(s.lost.cents)) if late else "")
         self.late.setVisible(bool(late))
         for key, cents, title in (
             ("expected", s.expected_cents, words.EXPECTED),
             ("received", s.received_cents, words.RECEIVED),
             ("missing", s.missing_cents, words.MISSING),
+            ("overpaid", s.overpaid_cents, words.OVERPAID),
         ):
             self.figures[key].setText(french.euros(cents))
             self.figures[key].setAccessibleName(f"{title} : {french.euros(cents)}")
+        self.figure_boxes["overpaid"].setVisible(bool(s.overpaid_cents))
         for key, (name, count, amount) in self.rows.items():
             if key == "cheques":
                 number, cents = s.cheques_held, s.cheques_held_cents
             else:
-                number, cents = s.totals[State(key)].count, s.totals[State(key)].cents
+                number, cents = s.totals[key].count, s.totals[key].cents
+            if key == "lost":  # none can be lost while the season is open
+                for label in (name, count, amount, self.bars[key]):
+                    label.setVisible(bool(number) or s.closed)
             count.setText(str(number))
             amount.setText(french.euros(cents))
             sentence = f"{name.text()} : {words.registrations(number)}, {french.euros(cents)}"
@@ -271,11 +280,11 @@ class TreasurerPage(Page):
                 label.setAccessibleName(sentence)
         largest = max((t.cents for t in s.totals.values()), default=0) or 1
         for key, bar in self.bars.items():
-            bar.set_fraction(s.totals[State(key)].cents / largest)
+            bar.set_fraction(s.totals[key].cents / largest)
         self.chart.setAccessibleDescription(
             " ; ".join(
-                f"{words.STATE_WORDS[k]} : {french.euros(s.totals[State(k)].cents)}"
-                for k in words.STATE_ORDER
+                f"{words.SUMMARY_WORDS[k]} : {french.euros(s.totals[k].cents)}"
+                for k in words.SUMMARY_ORDER
             )
         )
         if "portal" in self.buttons:

@@ -44,23 +44,17 @@ def _font(points: float, bold: bool = False) -> QFont:
 
 
 def summary_rows(summary: SeasonSummary) -> list[tuple[str, str, str]]:
-    """(state, count, amount) for each state, then the deposit cheques."""
-    rows = [
+    """(line, count, amount deducted) for each line of the summary: every registration is
+    in exactly one, so they add up to the total."""
+    return [
         (
-            words.STATE_WORDS[state],
-            str(summary.totals[state].count),
-            french.euros(summary.totals[state].cents),
+            words.SUMMARY_WORDS[key],
+            str(summary.totals[key].count),
+            french.euros(summary.totals[key].cents),
         )
-        for state in words.STATE_ORDER
+        for key in words.SUMMARY_ORDER
+        if key != "lost" or summary.lost.count or summary.closed  # none can be lost yet
     ]
-    rows.append(
-        (
-            words.CHEQUES_HELD,
-            str(summary.cheques_held),
-            french.euros(summary.cheques_held_cents),
-        )
-    )
-    return rows
 
 
 class _Page:
@@ -122,14 +116,21 @@ def paint_summary(painter: QPainter, width: float, data: SummaryInput) -> None:
         page.row(cells, body)
     page.rule(2, 0.5)
     page.row((words.PDF_TOTAL, str(s.count), ""), bold)
+    page.y += 6
+    page.row((words.CHEQUES_HELD, str(s.cheques_held), french.euros(s.cheques_held_cents)), body)
     page.rule(10)
     page.line(words.PDF_MONEY, _font(13, bold=True), after=6)
-    for label, cents in (
+    money = [
         (words.EXPECTED, s.expected_cents),
         (words.RECEIVED, s.received_cents),
         (words.MISSING, s.missing_cents),
-    ):
+    ]
+    if s.overpaid_cents:
+        money.append((words.OVERPAID, s.overpaid_cents))
+    for label, cents in money:
         page.row((label, "", french.euros(cents)), bold if label == words.MISSING else body)
+    if s.lost.count:
+        page.line(words.to_enter_late(s.lost.count, french.euros(s.lost.cents)), body)
     page.rule(10)
     page.y += 6
     page.line(words.PDF_SIGNATURE, body, after=0)
