@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import keyring
 import keyring.backend
+import openpyxl
 from PySide6.QtWidgets import QApplication
 
 from app.desk import Desk
@@ -131,6 +132,7 @@ def main() -> None:
         treasury.compare(*_table(treasury, paths.data))[0], paths.data / "beneficiaires.csv"
     )
     grab(window, "import-resultat")
+    preview_shots(flow, window, paths.data)
     import_extract(treasury, paths.data)
     window.refresh_status()
     page = flow.open()
@@ -149,6 +151,33 @@ def main() -> None:
     window.close()
     treasury.close()
     desk.close()
+
+
+def preview_shots(flow: TreasurerFlow, window: MainWindow, folder: Path) -> None:
+    """The preview of a file with a state the program does not know, and of a workbook
+    whose first sheet is a summary."""
+    odd = folder / "etat-paiement.csv"
+    odd.write_bytes(
+        EXTRACT.replace("En cours de traitement", "Dossier incomplet", 1)
+        .replace("Remboursé;70,00;05/11/2025\n25-BCDE", "Remboursement refusé;;\n25-BCDE", 1)
+        .encode("cp1252")
+    )
+    page = flow.imports._preview(flow._treasury.read_extract(odd), odd)
+    QApplication.processEvents()
+    page.verticalScrollBar().setValue(page.verticalScrollBar().maximum())
+    grab(window, "import-etats")
+    book = openpyxl.Workbook()
+    book.active.title = "Synthèse"
+    book.active.append(["Total remboursé", 210])
+    codes = book.create_sheet("Bénéficiaires")
+    rows = [line.split(";") for line in EXTRACT.splitlines()[3:-1]]
+    for row in rows:
+        codes.append(row)
+    book.create_sheet("Notes").append(["Vague de paiement du 5 novembre 2025"])
+    path = folder / "extraction.xlsx"
+    book.save(path)
+    page = flow.imports._preview(flow._treasury.read_extract(path), path)
+    grab(window, "import-feuille")
 
 
 def _table(treasury: Treasury, folder: Path):
