@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.store import transaction
-from app.validations import State, enqueue, journal_event, move
+from app.validations import PROGRESS, State, allowed, enqueue, journal_event, move
 
 # Answers to a redemption that need a person: reason codes kept in national_reason.
 REFUSALS = frozenset(
@@ -53,7 +53,7 @@ class NationalChange:
     idempotency_key: str | None
     code: str
     state: str  # accepted, in_processing, paid, cancelled
-    amount_cents: int
+    amount_cents: int | None  # None when the service does not say
     paid_on: str | None
 
 
@@ -195,7 +195,6 @@ _STATES = {
     "paid": State.PAID,
     "cancelled": State.TO_CHECK,  # cancelled nationally: a person looks at it
 }
-_RANK = {State.TO_SEND: 0, State.CONFIRMED: 1, State.IN_PROCESSING: 2, State.PAID: 3}
 
 
 def apply_changes(
@@ -203,42 +202,51 @@ def apply_changes(
 ) -> int:
     """Bring back what the national side decided since ``cursor``; returns how many
     local registrations changed. The new cursor is saved in the same transaction. States
-    move as the transition table allows: never back towards "to send", and a payment,
-    once recorded, stays."""
+    move as the transition table allows, never back down the scale of progress; a
+    payment, once recorded, stays (and is recorded even on a registration that the desk
+    cancelled meanwhile: the money came)."""
     changed = 0
     with transaction(conn):
         for change in changes:
             row = None
             if change.idempotency_key:
                 row = conn.execute(
-                    "SELECT id, state, paid_cents FROM validations WHERE idempotency_key = ?",
+                    "SELECT id, state, paid_cents, amount_cents FROM validations"
+                    " WHERE idempotency_key = ?",
                     (change.idempotency_key,),
                 ).fetchone()
             if row is None:
                 row = conn.execute(
-                    "SELECT id, state, paid_cents FROM validations WHERE national_id = ?",
+                    "SELECT id, state, paid_cents, amount_cents FROM validations"
+                    " WHERE national_id = ?",
                     (change.redemption_id,),
                 ).fetchone()
             after = _STATES.get(change.state)
             if row is None or after is None:
                 continue
             before = State(row["state"])
-            if (after in _RANK and _RANK[after] < _RANK.get(before, 0)) or (
-                before is State.TO_CHECK and after is State.CONFIRMED
+            paid = change.state == "paid"
+            if row["paid_cents"] is not None and after in PROGRESS:
+                after = State.PAID  # paid already: news of an earlier step changes nothing
+            if (
+                (after in PROGRESS and PROGRESS[after] < PROGRESS.get(before, 0))
+                or (before is State.TO_CHECK and after is State.CONFIRMED)
+                or not allowed(before, after)
             ):
-                continue  # older news than what is known here
+                after = before  # older news, or a move the table refuses: nothing but the money
             columns: dict[str, object] = {"national_id": change.redemption_id}
-            if after is State.TO_CHECK:
-                paid = row["paid_cents"] is not None
+            if after is State.TO_CHECK and before is not State.TO_CHECK:
+                recorded = row["paid_cents"] is not None or paid
                 columns["national_reason"] = (
-                    "cancelled_after_payment" if paid else "cancelled_nationally"
+                    "cancelled_after_payment" if recorded else "cancelled_nationally"
                 )
-            else:
+            elif after is not before:
                 columns["national_reason"] = None
-            if change.state == "paid":
-                columns["paid_cents"] = change.amount_cents
+            if paid:
+                cents = change.amount_cents
+                columns["paid_cents"] = row["amount_cents"] if cents is None else cents
                 columns["paid_on"] = change.paid_on
-            if after is before and before is not State.TO_CHECK and change.state != "paid":
+            if after is before and (not paid or row["paid_cents"] is not None):
                 conn.execute(
                     "UPDATE validations SET national_id = ? WHERE id = ?",
                     (change.redemption_id, row["id"]),

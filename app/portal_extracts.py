@@ -63,24 +63,37 @@ class Table:
     sheets: list[str] = field(default_factory=list)  # the workbook's sheet names, in order
     sheet: int = 0
     book: list[list[list[Cell]]] = field(default_factory=list, repr=False)  # every sheet
+    aeeh_years: frozenset[int] = frozenset()  # seasons whose codes may start with I
+    _wordings: dict[tuple[int, int], dict[str, int]] = field(default_factory=dict, repr=False)
 
     def on_sheet(self, index: int) -> "Table":
-        """The same file, read from another of its sheets."""
+        """The same file, read from another of its sheets (its state wordings counted
+        at once: call it off the interface thread)."""
         rows = self.book[index]
         header, mapping = guess_layout(rows)
-        return Table(rows, header, mapping, self.kind, self.sheets, index, self.book)
+        table = Table(
+            rows, header, mapping, self.kind, self.sheets, index, self.book, self.aeeh_years
+        )
+        table.wordings()
+        return table
 
     def wordings(self, mapping: Mapping[Field, int] | None = None) -> dict[str, int]:
         """The different words of the state column (as first written) and how many lines
-        with a code hold each, in the order they first appear."""
+        with a code hold each, in the order they first appear. Counted once per pair of
+        code and state columns."""
         mapping = self.mapping if mapping is None else mapping
         column, code_at = mapping.get(Field.STATE), mapping.get(Field.CODE)
-        found: dict[str, int] = {}
         if column is None or code_at is None:
-            return found
+            return {}
+        if (code_at, column) not in self._wordings:
+            self._wordings[code_at, column] = self._count_wordings(code_at, column)
+        return self._wordings[code_at, column]
+
+    def _count_wordings(self, code_at: int, column: int) -> dict[str, int]:
+        found: dict[str, int] = {}
         shown: dict[str, str] = {}
         for row in self.rows[self.header_row + 1 :]:
-            if code_at >= len(row) or read_code(row[code_at]) is None:
+            if code_at >= len(row) or read_code(row[code_at], self.aeeh_years) is None:
                 continue  # not a registration: a title, a header again, a total
             text = cell_text(row[column]) if column < len(row) else ""
             if text:
@@ -142,7 +155,12 @@ def wording_key(text: str) -> str:
 # -- Reading the file ----------------------------------------------------------------------------
 
 
-def read_table(path: Path, progress: Progress | None = None, max_rows: int = MAX_ROWS) -> Table:
+def read_table(
+    path: Path,
+    progress: Progress | None = None,
+    max_rows: int = MAX_ROWS,
+    aeeh_years: frozenset[int] = frozenset(),
+) -> Table:
     """Read a CSV file or a workbook (XLSX, XLS, ODS) and guess its sheet, header and
     columns."""
     try:
@@ -170,16 +188,16 @@ def read_table(path: Path, progress: Progress | None = None, max_rows: int = MAX
         raise ExtractError("unreadable") from error
     if not any(any(cell_text(c) for c in row) for rows in book for row in rows):
         raise ExtractError("empty")
-    table = Table([], 0, {}, "workbook" if is_book else "csv", names, 0, book)
-    return table.on_sheet(_sheet_with_codes(book))
+    table = Table([], 0, {}, "workbook" if is_book else "csv", names, 0, book, aeeh_years)
+    return table.on_sheet(_sheet_with_codes(book, aeeh_years))
 
 
-def _sheet_with_codes(book: list[list[list[Cell]]]) -> int:
+def _sheet_with_codes(book: list[list[list[Cell]]], aeeh_years: frozenset[int]) -> int:
     """The sheet with the most cells that read as codes among its first rows (the first
     sheet of a workbook is often a summary)."""
 
     def codes(rows: list[list[Cell]]) -> int:
-        return sum(1 for row in rows[:200] for c in row if read_code(c) is not None)
+        return sum(1 for row in rows[:200] for c in row if read_code(c, aeeh_years) is not None)
 
     counts = [codes(rows) for rows in book]
     return counts.index(max(counts)) if counts else 0
@@ -267,10 +285,13 @@ def read_lines(
     meanings: dict[str, PortalState | None] = {}
     wordings: dict[str, tuple[str, str]] = {}  # as written -> (spaces tidied, key)
 
-    def cell(row: list[Cell], key: Field) -> Cell:
-        index = mapping.get(key)
-        return row[index] if index is not None and index < len(row) else None
-
+    at = {key: mapping.get(key) for key in Field}
+    width = max(i for i in at.values() if i is not None) + 1
+    last, first, born, state_at, amount, paid_on, changed_on = (
+        at[key]
+        for key in (Field.LAST_NAME, Field.FIRST_NAME, Field.BIRTH_DATE, Field.STATE,
+                    Field.AMOUNT, Field.PAID_ON, Field.CHANGED_ON)
+    )  # fmt: skip
     for index in range(table.header_row + 1, len(table.rows)):
         row = table.rows[index]
         raw = row[code_at] if code_at < len(row) else None
@@ -281,7 +302,9 @@ def read_lines(
             if not _skippable(row, table, mapping):
                 unreadable.append(index + 1)
             continue
-        raw_state = cell_text(cell(row, Field.STATE))
+        if len(row) < width:
+            row = [*row, *([None] * (width - len(row)))]
+        raw_state = "" if state_at is None else cell_text(row[state_at])
         known = wordings.get(raw_state)
         if known is None:
             wording = " ".join(raw_state.split())
@@ -291,16 +314,16 @@ def read_lines(
             known = wordings[raw_state] = (wording, key)
         wording, key = known
         line = PortalLine(
-            row=index + 1,
-            code=code,
-            last_name=read_name(cell(row, Field.LAST_NAME)),
-            first_name=read_name(cell(row, Field.FIRST_NAME)),
-            birth_date=read_date(cell(row, Field.BIRTH_DATE)),
-            state=meanings[key] if key else None,
-            amount_cents=read_money(cell(row, Field.AMOUNT)),
-            paid_on=read_date(cell(row, Field.PAID_ON)),
-            changed_on=read_date(cell(row, Field.CHANGED_ON)),
-            wording=wording,
+            index + 1,
+            code,
+            "" if last is None else read_name(row[last]),
+            "" if first is None else read_name(row[first]),
+            None if born is None else read_date(row[born]),
+            meanings[key] if key else None,
+            None if amount is None else read_money(row[amount]),
+            None if paid_on is None else read_date(row[paid_on]),
+            None if changed_on is None else read_date(row[changed_on]),
+            wording,
         )
         (ignored if key and line.state is None else lines).append(line)
     return Lines(lines, unreadable, ignored)

@@ -25,10 +25,17 @@ from app.portal_extracts import PortalLine
 from app.portal_states import NEGATIVE, PortalState
 from app.seasons import SeasonTable
 from app.store import transaction
-from app.validations import KnownNationally, Move, State, ValidationError, move_many, record
+from app.validations import (
+    PROGRESS,
+    KnownNationally,
+    Move,
+    State,
+    ValidationError,
+    move_many,
+    record,
+)
 
 _STATES = {state.value: state for state in State}
-RANK = {State.TO_SEND: 0, State.CONFIRMED: 1, State.IN_PROCESSING: 2, State.PAID: 3}
 # A line with no state says the code is listed: registered at least.
 _PORTAL_RANK = {
     None: 0,
@@ -158,16 +165,17 @@ def _in_time_order(lines: list[PortalLine]) -> list[PortalLine]:
 
 def decide(lines: list[PortalLine]) -> tuple[PortalLine, PortalLine | None]:
     """Of the lines of one code: the one that says where it stands now, and the latest
-    one that says it was paid. After the latest cancellation, refusal or "unpaid", the
-    line furthest along decides (a payment wave listed before an older line still
-    counts); with nothing after it, that negative line decides."""
+    payment the file still stands by. After the latest cancellation, refusal or "unpaid",
+    the line furthest along decides (a payment wave listed before an older line still
+    counts); with nothing after it, that negative line decides. A payment listed before
+    such a line is taken back by it: it is not a payment."""
     if len(lines) == 1:
         (line,) = lines
         return line, line if line.state is PortalState.PAID else None
     ordered = _in_time_order(lines)
-    paid = next((x for x in reversed(ordered) if x.state is PortalState.PAID), None)
     last_negative = max((i for i, x in enumerate(ordered) if x.state in NEGATIVE), default=-1)
     after = ordered[last_negative + 1 :]
+    paid = next((x for x in reversed(after) if x.state is PortalState.PAID), None)
     if not after:
         return ordered[-1], paid
     best = max(range(len(after)), key=lambda i: (_PORTAL_RANK[after[i].state], i))
@@ -198,7 +206,7 @@ def _target(local: Local, line: PortalLine, paid: PortalLine | None) -> Update |
         after = State.TO_CHECK
     else:
         after = State.PAID if paid_cents is not None else _ALIVE[line.state]
-        if before in RANK and RANK[after] < RANK[before]:
+        if before in PROGRESS and PROGRESS[after] < PROGRESS[before]:
             return None  # an older file: what is known here is more recent
         if after is not State.PAID:
             paid_cents = paid_on = None
@@ -251,7 +259,7 @@ def plan(
     seasons = {2000 + int(code[:2]) for code in listed}
     lists_registrations = any(
         line.state in (None, PortalState.REGISTERED) for line in decided.values()
-    ) or bool(result.ignored)
+    )
     # A payment extract lists only what is in payment: only those are missed when absent.
     expected = _EXPECTED if lists_registrations else (State.IN_PROCESSING, State.PAID)
     result.here_only = sorted(

@@ -71,26 +71,20 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     A locked database, a full disk or a read-only folder become :class:`StoreError`;
     nothing of the write is kept.
     """
-    if conn.in_transaction:
-        conn.execute("SAVEPOINT inner")
-        try:
-            yield conn
-            conn.execute("RELEASE inner")
-        except BaseException:
-            conn.execute("ROLLBACK TO inner")
-            conn.execute("RELEASE inner")
-            raise
-        return
+    inner = conn.in_transaction
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("SAVEPOINT inner" if inner else "BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
         raise (_known(error) or error) from None
     try:
         yield conn
-        conn.execute("COMMIT")
+        conn.execute("RELEASE inner" if inner else "COMMIT")
     except BaseException as error:
+        # SQLite may have rolled the whole transaction back by itself (a full disk).
         if conn.in_transaction:
-            conn.execute("ROLLBACK")
+            conn.execute("ROLLBACK TO inner" if inner else "ROLLBACK")
+            if inner:
+                conn.execute("RELEASE inner")
         if isinstance(error, sqlite3.OperationalError) and _known(error):
             raise _known(error) from None
         raise

@@ -166,7 +166,7 @@ class Treasury:
             cheques_held_cents=held_cents,
             deadline=season.deadline if season else None,
             days_left=season.days_left(now) if season else 0,
-            closed=season.has_closed(now) if season else True,
+            closed=closed,
         )
 
     def listing(
@@ -314,7 +314,7 @@ class Treasury:
 
     # Le Compte Asso's extracts (worker thread, except the preview's quick calls)
     def read_extract(self, path: Path, progress: Progress | None = None) -> Table:
-        return portal_extracts.read_table(path, progress)
+        return portal_extracts.read_table(path, progress, aeeh_years=self.seasons.aeeh_years)
 
     def compare(
         self,

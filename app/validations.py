@@ -8,9 +8,11 @@ three are there or none is.
 import sqlite3
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from types import MappingProxyType
+from typing import NamedTuple
 
 from app.codes import PassCode
 from app.errors import KnownError
@@ -50,6 +52,8 @@ TRANSITIONS: dict[State, frozenset[State]] = {
 INITIAL = frozenset(
     {State.TO_SEND, State.AWAITING_CODE, State.CONFIRMED, State.IN_PROCESSING, State.PAID}
 )
+# How far along the money is: a state never moves back down this scale.
+PROGRESS = {State.TO_SEND: 0, State.CONFIRMED: 1, State.IN_PROCESSING: 2, State.PAID: 3}
 # Alive and known to the national side: what the State owes the club for.
 CLAIMED = (State.TO_SEND, State.CONFIRMED, State.IN_PROCESSING, State.PAID)
 
@@ -213,8 +217,7 @@ def enqueue(conn: sqlite3.Connection, now: datetime, validation_id: int, kind: s
     )
 
 
-@dataclass(frozen=True)
-class Move:
+class Move(NamedTuple):
     """One change of state: registration ``validation_id``, still in ``before``, goes to
     ``after`` with ``columns`` (national_id, national_at, national_reason, paid_cents,
     paid_on), journalled as ``event``."""
@@ -223,7 +226,7 @@ class Move:
     before: State
     after: State
     event: str
-    columns: Mapping[str, object] = field(default_factory=dict)
+    columns: Mapping[str, object] = MappingProxyType({})
     detail: str = ""
 
 

@@ -245,7 +245,7 @@ def _change(raw: object) -> NationalChange | None:
             idempotency_key=raw.get("idempotency_key"),
             code=str(raw["code"]),
             state=str(raw["state"]),
-            amount_cents=int(raw.get("amount_cents") or 0),
+            amount_cents=None if raw.get("amount_cents") is None else int(raw["amount_cents"]),
             paid_on=raw.get("paid_on"),
         )
     except (KeyError, TypeError, ValueError):

@@ -181,6 +181,23 @@ def test_modifier_goes_back_with_everything_typed(qtbot, window, desk):
     assert desk.find("") == []
 
 
+def test_a_fee_below_the_aid_is_what_the_review_and_the_saved_record_deduct(qtbot, window, desk):
+    keys = Keyboard(qtbot)
+    keys.press(Qt.Key.Key_F2)
+    keys.type("25abcdefgh")
+    for text in ("Martin", "Lea", "15/03/2012", "Éveil", "40"):
+        keys.type(text)
+        keys.press(Qt.Key.Key_Tab)
+    keys.press(Qt.Key.Key_Return)
+    review = current(window)
+    assert isinstance(review, ReviewPage)
+    # The aid pays all or part of the fee: 40 € here, not the season's 70 €.
+    assert review.values["Montant déduit"].text() == "40,00\u00a0€"
+    assert review.values["Reste à payer"].text() == "0,00\u00a0€"
+    keys.press(Qt.Key.Key_Return)
+    assert desk.find("Martin")[0].amount_cents == 4000
+
+
 def test_deposit_cheque_then_code_then_cheque_given_back(qtbot, window, desk):
     keys = Keyboard(qtbot)
     keys.press(Qt.Key.Key_F2)

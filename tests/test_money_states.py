@@ -88,22 +88,41 @@ WORDINGS = {
     "Paiement effectué": PortalState.PAID,
     "Virement effectué le 05/11/2025": PortalState.PAID,
     "Remboursement refusé": PortalState.REFUSED,
-    "Paiement rejeté": PortalState.REFUSED,
+    "Ne sera pas remboursé": PortalState.REFUSED,
+    "Non remboursable": PortalState.REFUSED,
+    "Remboursement non accordé": PortalState.REFUSED,
     "Non éligible": PortalState.REFUSED,
     "N'est pas éligible": PortalState.REFUSED,
     "Refusé": PortalState.REFUSED,
-    "Paiement en échec": PortalState.REFUSED,
+    # A transfer that failed on its way: the registration stands, the money is still owed.
+    "Paiement rejeté": PortalState.UNPAID,
+    "Virement rejeté": PortalState.UNPAID,
+    "Paiement en échec": PortalState.UNPAID,
+    "RIB invalide": PortalState.UNPAID,
     "Impayé": PortalState.UNPAID,
     "Non remboursé": PortalState.UNPAID,
     "Pas encore payé": PortalState.UNPAID,
     "Annulé": PortalState.CANCELLED,
     "Inscription supprimée": PortalState.CANCELLED,
+    "Inscription annulée puis réactivée": PortalState.REGISTERED,
+    "Inscrit (après annulation)": PortalState.REGISTERED,
+    # A number is not a negation; "sans" or "aucune" about something else negate nothing.
+    "Paiement n°3 effectué": PortalState.PAID,
+    "Virement N° 2025-118 effectué": PortalState.PAID,
+    "Payé sans incident": PortalState.PAID,
+    # A payment order is not yet a payment.
+    "Mandaté": PortalState.IN_PAYMENT,
     # Not understood: never guessed.
     "Dossier incomplet": None,
     "Remboursement": None,
     "Paiement": None,
     "Trop perçu": None,
     "Annulation refusée": None,
+    "Payé : non": None,
+    "Payé : faux": None,
+    "Remboursé : 0": None,
+    "Payé par erreur - à reverser": None,
+    "Remboursé - titre de recette émis": None,
     "Inscrit, dossier incomplet": None,
     "Jeune": None,
 }
@@ -361,8 +380,7 @@ def test_the_summary_pdf_lines_add_up_to_its_total(treasury, season):
 
 STATES = ["Inscrit", "En cours de paiement", "Remboursé", "Annulé", "Remboursement refusé",
           "Impayé", "Non éligible", "Paiement rejeté", "", "Dossier incomplet"]  # fmt: skip
-REFUSALS = {w for w in STATES if meaning(w) in (PortalState.REFUSED, PortalState.CANCELLED,
-                                                PortalState.UNPAID)}  # fmt: skip
+REFUSED_OR_GONE = (PortalState.REFUSED, PortalState.CANCELLED, PortalState.UNPAID)
 
 
 @settings(
@@ -389,20 +407,119 @@ def test_any_sequence_of_portal_lines_keeps_payments_and_never_pays_a_refusal(
         changed = when.strftime("%d/%m/%Y") if dated and day is not None else ""
         rows.append(("25-ABCD-EFGH", wording, "70,00" if paid else "", paid, changed))
     header = [*HEADER, "Date de modification"]
+    # What the file says in the end: its lines in time order (by date when every line
+    # has one, else as written); a payment stands unless a negative line comes after it.
+    order = [i for i, (wording, _) in enumerate(lines) if not wording or meaning(wording)]
+    if all(rows[i][4] for i in order):  # the lines of an unknown state are set aside
+        order.sort(key=lambda i: (start + timedelta(days=lines[i][1] or 0), i))
+    said = [meaning(lines[i][0]) if lines[i][0] else None for i in order]
+    negative = [i for i, state in enumerate(said) if state in REFUSED_OR_GONE]
+    paid_at_the_end = PortalState.PAID in said[(negative[-1] + 1 if negative else 0) :]
     try:
         import_file(treasury, extract(folder / "a.csv", rows, header))
         after = row(desk, made.id)
-        ever_paid = any(w == "Remboursé" for w, _ in lines)
-        if ever_paid:
-            assert after["paid_cents"] == 7000  # never lost, whatever came after
-        else:
-            assert after["state"] != State.PAID and after["paid_cents"] is None
-        if all(w in REFUSALS or not w or meaning(w) is None for w, _ in lines):
-            assert after["state"] != State.PAID
-        # A second file that only refuses never takes a payment away.
+        # Paid only by a payment the file still stands by; never by a refusal.
+        assert (after["paid_cents"] == 7000) == paid_at_the_end
+        assert (after["state"] == State.PAID) <= paid_at_the_end
+        recorded = after["paid_cents"]
+        # Later files never take a recorded payment away, whatever they say.
         import_file(treasury, extract(folder / "b.csv", [("25-ABCD-EFGH", "Annulé")]))
-        assert row(desk, made.id)["paid_cents"] == (7000 if ever_paid else None)
+        assert row(desk, made.id)["paid_cents"] == recorded
+        import_file(treasury, extract(folder / "c.csv", list(reversed(rows)), header))
+        assert row(desk, made.id)["paid_cents"] == recorded or recorded is None
     finally:
         desk._conn.execute("DELETE FROM journal")
         desk._conn.execute("DELETE FROM outbox")
         desk._conn.execute("DELETE FROM validations")
+
+
+# -- Found on review: what a treasurer would have seen wrong ---------------------------------------
+
+
+def test_a_payment_taken_back_later_in_the_file_is_no_payment(desk, treasury, tmp_path):
+    made = register(desk, "25-ABCD-EFGH")
+    header = [*HEADER, "Date de modification"]
+    import_file(
+        treasury,
+        extract(
+            tmp_path / "a.csv",
+            [
+                ("25-ABCD-EFGH", "Paiement effectué", "70,00", "15/10/2025", "15/10/2025"),
+                ("25-ABCD-EFGH", "Paiement rejeté", "", "", "20/10/2025"),
+                ("25-ABCD-EFGH", "En cours de paiement", "", "", "05/11/2025"),
+            ],
+            header,
+        ),
+    )
+    after = row(desk, made.id)
+    assert after["state"] == State.IN_PROCESSING and after["paid_cents"] is None
+    assert treasury.summary(2025).received_cents == 0
+
+
+def test_an_unknown_wording_does_not_turn_a_payment_extract_into_a_list_to_enter(
+    desk, treasury, tmp_path
+):
+    register(desk, "25-ABCD-EFGH")
+    register(desk, "25-BCDE-FGHJ")
+    import_file(
+        treasury,
+        extract(tmp_path / "r.csv", [("25-ABCD-EFGH", "Inscrit"), ("25-BCDE-FGHJ", "Inscrit")]),
+    )
+    payments = extract(tmp_path / "p.csv", [("25-BCDE-FGHJ", "Paiement suspendu", "70,00")])
+    table = read_table(payments)
+    plan, _ = treasury.compare(table, table.mapping)
+    assert [line.code for line in plan.ignored] == ["25-BCDE-FGHJ"]
+    assert plan.here_only == []  # 25-ABCD-EFGH is confirmed: nothing to type again
+
+
+def test_the_wordings_of_aeeh_codes_can_be_mapped_too(desk, treasury, tmp_path):
+    path = extract(tmp_path / "a.csv", [("25-IBCD-EFGH", "Dossier complet")])
+    table = treasury.read_extract(path)
+    assert table.wordings() == {"Dossier complet": 1}
+
+
+def test_national_news_never_moves_a_payment_back(desk, treasury):
+    made = register(desk, "25-ABCD-EFGH")
+    key = desk._conn.execute(
+        "SELECT idempotency_key FROM validations WHERE id = ?", (made.id,)
+    ).fetchone()[0]
+
+    def pull(*changes):
+        apply_changes(desk._conn, [NationalChange("r-1", key, "25-ABCD-EFGH", *c) for c in changes],
+                      "c", desk.now())  # fmt: skip
+
+    pull(("paid", None, "2025-11-05"))  # no amount said: the deduction was paid
+    assert row(desk, made.id)["paid_cents"] == 7000
+    pull(("cancelled", 7000, None), ("in_processing", 7000, None))
+    after = row(desk, made.id)
+    assert after["state"] == State.PAID and after["paid_cents"] == 7000
+
+
+def test_a_payment_for_a_registration_cancelled_at_the_desk_is_still_received(desk, treasury):
+    made = register(desk, "25-ABCD-EFGH")
+    key = desk._conn.execute(
+        "SELECT idempotency_key FROM validations WHERE id = ?", (made.id,)
+    ).fetchone()[0]
+    desk.cancel(made.id, "Erreur de saisie")
+    change = NationalChange("r-1", key, "25-ABCD-EFGH", "paid", 7000, "2025-11-05")
+    apply_changes(desk._conn, [change], "c", desk.now())
+    after = row(desk, made.id)
+    assert after["state"] == State.CANCELLED and after["paid_cents"] == 7000
+    assert treasury.summary(2025).received_cents == 7000  # as on the bank statement
+
+
+def test_an_inner_write_the_database_rolled_back_says_what_happened(tmp_path):
+    import sqlite3
+
+    conn = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None)
+    conn.execute("CREATE TABLE u(x)")
+    conn.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON u WHEN new.x = 9"
+        " BEGIN SELECT RAISE(ROLLBACK, 'refused by the database'); END"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="refused by the database"):
+        with transaction(conn), transaction(conn):
+            conn.execute("INSERT INTO u VALUES (1)")
+            conn.execute("INSERT INTO u VALUES (9)")
+    assert not conn.in_transaction and conn.execute("SELECT count(*) FROM u").fetchone()[0] == 0
+    conn.close()

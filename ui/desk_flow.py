@@ -14,7 +14,7 @@ from app.errors import FormError, KnownError
 from app.people import Person
 from app.seasons import Season
 from app.settings import Settings
-from app.validations import State, Validation, ValidationError
+from app.validations import State, Validation, ValidationError, deduction
 from ui import french, texts
 from ui.accessibility import Sounds
 from ui.desk_pages import CodePage, PersonPage, ResultPage, ReviewPage
@@ -181,11 +181,11 @@ class DeskFlow:
             (texts.REVIEW_NAME, f"{person.first_name} {person.last_name}"),
             (texts.REVIEW_BORN, french.long_date(person.birth_date)),
             (texts.REVIEW_SEASON, str(season.year)),
-            (texts.REVIEW_AMOUNT, french.euros(season.amount_cents)),
+            (texts.REVIEW_AMOUNT, french.euros(deduction(season, fee))),
         ]
         if fee is not None:
             rows.append((texts.REVIEW_FEE, french.euros(fee)))
-            rows.append((texts.REVIEW_REMAINING, french.euros(max(0, fee - season.amount_cents))))
+            rows.append((texts.REVIEW_REMAINING, french.euros(fee - deduction(season, fee))))
         if draft.activity:
             rows.append((texts.REVIEW_ACTIVITY, draft.activity))
         if code is None:

@@ -102,6 +102,8 @@ class StateWordings(QWidget):
         self.choices: dict[str, QComboBox] = {}
 
     def show_wordings(self, wordings: dict[str, int]) -> None:
+        """Show these wordings; a meaning the treasurer already chose for one is kept."""
+        chosen = {wording_key(w): c.currentIndex() for w, c in self.choices.items()}
         if self._content is not None:
             self._content.hide()
             self._content.deleteLater()
@@ -131,7 +133,9 @@ class StateWordings(QWidget):
             choice.addItem(words.WORDING_IGNORE, None)
             for state in PortalState:
                 choice.addItem(words.PORTAL_STATE_WORDS[state], state)
-            choice.setCurrentIndex(choice.findData(read) if read is not None else 0)
+            choice.setCurrentIndex(
+                chosen.get(wording_key(wording), choice.findData(read) if read is not None else 0)
+            )
             choice.setAccessibleName(text)
             label.setBuddy(choice)
             form.addRow(label, choice)
@@ -409,15 +413,21 @@ class ImportFlow:
     def _preview(self, table: Table, path: Path) -> PreviewPage:
         page = PreviewPage(table, path.name)
         page.another.connect(self.start)
-        page.sheet_chosen.connect(lambda index: self._sheet(table, index, path))
+        page.sheet_chosen.connect(lambda index: self._sheet(page, table, index, path))
         page.compare.connect(
             lambda mapping, states: self._compare(page, table, mapping, states, path)
         )
         self._show(page)
         return page
 
-    def _sheet(self, table: Table, index: int, path: Path) -> None:
-        self._preview(table.on_sheet(index), path).sheet.setFocus()
+    def _sheet(self, page: PreviewPage, table: Table, index: int, path: Path) -> None:
+        """Another sheet: its columns and states are read again, off the interface."""
+        self._run(
+            page,
+            words.READING,
+            lambda: table.on_sheet(index),
+            lambda other: self._preview(other, path).sheet.setFocus(),
+        )
 
     def _compare(self, page: PreviewPage, table: Table, mapping, states, path: Path) -> None:
         self._source = (table, mapping, states)
