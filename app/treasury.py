@@ -76,11 +76,15 @@ class SeasonSummary:
         return self.totals[LOST]
 
 
+def claimed(state: str, closed: bool) -> bool:
+    """Whether the State owes the club for a registration in ``state`` (a code still to
+    send once the season has closed is lost)."""
+    return state in CLAIMED and not (closed and state == State.TO_SEND)
+
+
 def claim_cents(state: str, amount_cents: int, closed: bool) -> int | None:
     """What the State owes for one registration, or None when it owes nothing."""
-    if state not in CLAIMED or (closed and state == State.TO_SEND):
-        return None
-    return amount_cents
+    return amount_cents if claimed(state, closed) else None
 
 
 def line_of(state: str, closed: bool) -> str:
@@ -133,7 +137,7 @@ class Treasury:
     def summary(self, year: int) -> SeasonSummary:
         season = self.seasons.by_year(year)
         now = self.now()
-        closed = season.has_closed(now) if season else False
+        closed = self._closed(year)
         totals = {key: StateTotal(key, 0, 0) for key in (*State, LOST)}
         expected = received = missing = overpaid = 0
         for state, count, cents, paid, short, extra in self._conn.execute(
@@ -146,7 +150,7 @@ class Treasury:
             key = line_of(state, closed)
             totals[key] = StateTotal(key, count, cents or 0)
             received += paid or 0
-            if claim_cents(state, 0, closed) is not None:
+            if claimed(state, closed):
                 expected += cents or 0
                 missing += short or 0
                 overpaid += extra or 0
@@ -168,6 +172,11 @@ class Treasury:
             days_left=season.days_left(now) if season else 0,
             closed=closed,
         )
+
+    def _closed(self, year: int) -> bool:
+        """Whether the entry of this season's codes has closed (False when unknown)."""
+        season = self.seasons.by_year(year)
+        return season.has_closed(self.now()) if season else False
 
     def listing(
         self, year: int, state: State | None = None, limit: int = LIST_LIMIT
@@ -211,8 +220,7 @@ class Treasury:
             " ORDER BY recorded_at, id",
             args,
         )
-        season = self.seasons.by_year(year)
-        closed = season.has_closed(self.now()) if season else False
+        closed = self._closed(year)
 
         def rows() -> Iterator[tuple]:
             days: dict[str, date] = {}

@@ -196,6 +196,9 @@ def next_receipt_no(conn: sqlite3.Connection) -> str:
     return f"{device}-{int(seq):05d}"
 
 
+_JOURNAL = "INSERT INTO journal(at, kind, validation_id, actor, detail) VALUES (?, ?, ?, ?, ?)"
+
+
 def journal_event(
     conn: sqlite3.Connection,
     now: datetime,
@@ -205,7 +208,7 @@ def journal_event(
     detail: str = "",
 ) -> None:
     conn.execute(
-        "INSERT INTO journal(at, kind, validation_id, actor, detail) VALUES (?, ?, ?, ?, ?)",
+        _JOURNAL,
         (now.isoformat(), kind, validation_id, actor, detail),
     )
 
@@ -277,7 +280,7 @@ def move_many(
         )
     stamp = now.isoformat()
     conn.executemany(
-        "INSERT INTO journal(at, kind, validation_id, actor, detail) VALUES (?, ?, ?, ?, ?)",
+        _JOURNAL,
         [(stamp, m.event, m.validation_id, actor, m.detail) for m in ready],
     )
     return [m.validation_id for m in ready]
