@@ -37,8 +37,11 @@ _DROP_DASHES = str.maketrans("", "", _DASHES)
 _INVISIBLE_TO_SPACE = str.maketrans(dict.fromkeys(_INVISIBLE, " "))
 # Punctuation around a code in a sentence: a code never spans it.
 _BREAK_RE = re.compile("[" + re.escape(":;,!?()[]{}<>«»\"'“”‘’`°#=…") + "]")
-# Letters typed for a digit of the year.
+# Letters typed for a digit of the year, and digits typed for a letter (0 and 1 stand for
+# letters that codes never have, O and I: no guess for them).
 _YEAR_LOOKALIKES = {"O": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "G": "6", "B": "8"}
+_LETTER_LOOKALIKES = {"2": "Z", "5": "S", "6": "G", "8": "B"}
+EXAMPLE_LETTERS = "ABCDEFGH"
 
 _SEP = "[ -]?"
 _CODE_RE = re.compile(
@@ -76,8 +79,11 @@ class CodeError(KnownError, ValueError):
     """A text that is not an acceptable code. The message is the reason code only: the
     typed text may be personal data and stays in ``details``.
 
-    Positions are 1-based among the characters of the code, dashes and spaces left out.
-    ``suggestion`` is a corrected code when the fix is obvious; a person must confirm it.
+    Positions are 1-based among the characters of the code, dashes and spaces left out;
+    ``shown`` is then the code as the field shows it (dashes in) and ``shown_index`` the
+    fault's place in it, counted from 0. ``example`` is a code of the season open for entry
+    (from :func:`parse_code`). ``suggestion`` is a corrected code when the fix is obvious; a
+    person must confirm it.
     """
 
     def __init__(
@@ -130,6 +136,24 @@ def parse_code(text: str, seasons: SeasonTable, now: datetime) -> PassCode:
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware datetime")
+    try:
+        return _parse_in_season(text, seasons, now)
+    except CodeError as error:
+        error.details.setdefault("example", example_code(seasons, now))
+        raise
+
+
+def example_code(seasons: SeasonTable, now: datetime) -> str:
+    """A made-up code of the season open for entry at ``now`` (else of the latest season
+    with codes), to show what a code looks like."""
+    open_now = seasons.for_date(now)
+    with_codes = [season for season in seasons if season.has_codes]
+    season = open_now if open_now is not None and open_now.has_codes else None
+    season = season or (with_codes[-1] if with_codes else seasons.latest())
+    return _pretty(season.prefix + EXAMPLE_LETTERS)
+
+
+def _parse_in_season(text: str, seasons: SeasonTable, now: datetime) -> PassCode:
     try:
         code = parse_code_format(text, seasons.aeeh_years)
     except CodeError as error:
@@ -314,7 +338,7 @@ def _check(chars: str, aeeh_years: Collection[int]) -> PassCode:
     problems = _problems(chars, aeeh_years)
     for reason, details in problems:
         if reason is CodeReason.INVALID_CHARACTER:
-            raise CodeError(reason, details)
+            raise CodeError(reason, _shown(chars, details))
     length = {"typed": len(chars), "needed": CODE_LENGTH}
     if not chars:
         raise CodeError(CodeReason.EMPTY)
@@ -326,17 +350,25 @@ def _check(chars: str, aeeh_years: Collection[int]) -> PassCode:
         raise CodeError(CodeReason.TOO_LONG, length, _suggest_short_year(chars, aeeh_years))
     if problems:
         reason, details = problems[0]
-        raise CodeError(reason, details, _suggest(chars, aeeh_years))
+        raise CodeError(reason, _shown(chars, details), _suggest(chars, aeeh_years))
     return _build(chars)
 
 
+def _shown(chars: str, details: dict) -> dict:
+    """``details`` of a fault at ``position`` with where it is in the code as shown."""
+    position = details["position"]
+    dashes = (position > YEAR_DIGITS) + (position > YEAR_DIGITS + 4)
+    return details | {"shown": format_as_typed(chars), "shown_index": position - 1 + dashes}
+
+
 def _suggest(chars: str, aeeh_years: Collection[int]) -> str | None:
-    """The code meant, when every fault is a look-alike: S for 5 in the year, or 1 for the
-    I that starts AEEH codes."""
+    """The code meant, when every fault is a look-alike: S for 5 in the year, 5 for S among
+    the letters, or 1 for the I that starts AEEH codes."""
     year = "".join(_YEAR_LOOKALIKES.get(ch, ch) for ch in chars[:YEAR_DIGITS])
     letters = chars[YEAR_DIGITS:]
     if letters.startswith("1"):
         letters = AEEH_LETTER + letters[1:]
+    letters = "".join(_LETTER_LOOKALIKES.get(ch, ch) for ch in letters)
     fixed = year + letters
     return _pretty(fixed) if not _problems(fixed, aeeh_years) else None
 

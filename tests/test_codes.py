@@ -3,7 +3,7 @@ properties over generated codes and arbitrary text."""
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +20,7 @@ from app.codes import (
     parse_code_format,
 )
 from app.seasons import load_seasons
-from ui.texts import describe_code_error, describe_suggestion
+from ui.texts import describe_code_error
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2025, 10, 15, 12, 0, tzinfo=PARIS)
@@ -264,23 +264,56 @@ def test_every_reason_has_plain_french(reason):
             sentences = [s for s in re.split(r"(?<=[.!?])\s+", message) if s]
             assert 1 <= len(sentences) <= 2, message
             assert len(message.split()) <= 20, message
-            words = re.findall(r"\w+", re.sub(r"\d\d-[A-Z]{4}-[A-Z]{4}", "", message))
+            words = re.findall(r"\w+", re.sub(r"\d\d-\u2060?[A-Z]{4}-\u2060?[A-Z]{4}", "", message))
             assert not [word for word in words if len(word) > 2 and word.isupper()], message
 
 
 def test_wording_examples():
     closed = CodeError(
-        CodeReason.SEASON_CLOSED, {"year": 2025, "deadline": datetime(2026, 1, 1, 0, 1)}
+        CodeReason.SEASON_CLOSED,
+        {"year": 2025, "deadline": datetime(2026, 1, 1, 0, 1), "example": "26-ABCD-EFGH"},
     )
+    # What to do, not only what is wrong; the example is of the open season.
     assert describe_code_error(closed) == (
-        "Ce code date de 2025. La saisie des codes 2025 est close depuis le 1er janvier 2026."
+        "Ce code de 2025 ne sert plus. Demandez à la famille le code de cette saison, "
+        "qui ressemble à 26-\u2060ABCD-\u2060EFGH."
     )
     short = CodeError(CodeReason.TOO_SHORT, {"typed": 9, "needed": 10})
     assert describe_code_error(short).startswith("Ce code a 9 caractères. Il en faut 10")
-    letter = CodeError(CodeReason.FORBIDDEN_LETTER, {"letter": "O", "position": 7})
-    assert describe_code_error(letter) == (
-        "La lettre O n'existe pas dans les codes (7e caractère). Vérifiez ce caractère."
+
+
+def test_a_fault_is_placed_as_the_volunteer_counts_on_screen():
+    """26-XAHE-TVOS: the O is the 11th character a volunteer counts, dashes included."""
+    with pytest.raises(CodeError) as caught:
+        parse_code_format("26-XAHE-TVOS")
+    error = caught.value
+    assert error.details["shown"] == "26-XAHE-TVOS"
+    assert error.details["shown"][error.details["shown_index"]] == "O"
+    assert describe_code_error(error) == (
+        "Le 11e caractère, O, n'existe pas dans les codes. C'est peut-être un D ou un Q."
     )
-    suggested = CodeError(CodeReason.LETTER_IN_YEAR, {"char": "S", "position": 2}, "25-ABCD-EFGH")
-    assert describe_suggestion(suggested) == "Vouliez-vous taper 25-ABCD-EFGH ?"
-    assert describe_suggestion(short) is None
+    with pytest.raises(CodeError) as caught:
+        parse_code_format("26xahe tv€s")
+    assert describe_code_error(caught.value).startswith(
+        "Le signe « € » ne va pas dans un code (11e"
+    )
+
+
+def test_a_digit_among_the_letters_is_offered_as_its_look_alike():
+    with pytest.raises(CodeError) as caught:
+        parse_code_format("26-XAHE-TV5S")
+    assert caught.value.suggestion == "26-XAHE-TVSS"
+    with pytest.raises(CodeError) as caught:
+        parse_code_format("26-XAHE-TV0S")  # 0 stands for O, which codes never have
+    assert caught.value.suggestion is None
+
+
+def test_examples_follow_the_season_open_for_entry():
+    for when, prefix in (
+        (datetime(2025, 10, 1, 12, tzinfo=UTC), "25"),
+        (datetime(2026, 10, 1, 12, tzinfo=UTC), "26"),
+    ):
+        with pytest.raises(CodeError) as caught:
+            parse_code("", load_seasons(), when)
+        assert caught.value.details["example"] == f"{prefix}-ABCD-EFGH"
+        assert f"{prefix}-\u2060ABCD" in describe_code_error(caught.value)

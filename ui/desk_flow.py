@@ -3,12 +3,12 @@
 One object drives the pages in order and calls one desk action per step.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from PySide6.QtWidgets import QLabel
 
-from app.codes import CodeError, CodeReason, PassCode
+from app.codes import CodeError, CodeReason, PassCode, example_code
 from app.desk import Desk
 from app.errors import FormError, KnownError
 from app.people import Person
@@ -41,6 +41,17 @@ class Draft:
     fee_cents: int | None
 
 
+@dataclass
+class Family:
+    """One family at the desk: what brothers and sisters share, and the registrations
+    saved for them, to print their receipts together."""
+
+    last_name: str = ""
+    activity: str = ""
+    fee: str = ""
+    saved: list[int] = field(default_factory=list)
+
+
 def person_errors(error: FormError, season: Season) -> dict[str, str]:
     words = {}
     for key, reason in error.fields.items():
@@ -60,10 +71,17 @@ class DeskFlow:
         self._settings = settings
         self._nav = nav
         self._sounds = Sounds(settings)
+        self._family = Family()
 
     # Step 1: the code
-    def start(self, typed: str = "") -> CodePage:
-        page = CodePage(self._desk.volunteer)
+    def start(self, typed: str = "", sibling: bool = False) -> CodePage:
+        """The code of the next young person: of a new family, or a brother or sister of
+        the one just registered (their family name and membership are kept)."""
+        if not sibling:
+            self._family = Family()
+        example = example_code(self._desk.seasons, self._desk.now())
+        intro = texts.sibling_intro(self._family.last_name, example) if sibling else ""
+        page = CodePage(self._desk.volunteer, example, intro)
         page.changed.connect(lambda text: self._code_changed(page, text))
         page.submitted.connect(lambda text: self._code_submitted(page, text))
         page.no_code.connect(lambda: self._without_code(page))
@@ -89,7 +107,7 @@ class DeskFlow:
                 page.show_problem(None)
                 page.show_hint(texts.code_missing(error.details["needed"] - error.details["typed"]))
             else:
-                page.show_problem(texts.describe_code_error(error))
+                page.show_problem(texts.describe_code_error(error), error=error)
             return None
 
     def _code_changed(self, page: CodePage, text: str) -> None:
@@ -103,7 +121,9 @@ class DeskFlow:
 
     def _code_submitted(self, page: CodePage, text: str) -> None:
         if not text.strip():
-            page.show_problem(texts.describe_code_error(CodeError(CodeReason.EMPTY)))
+            example = {"example": example_code(self._desk.seasons, self._desk.now())}
+            page.show_problem(texts.describe_code_error(CodeError(CodeReason.EMPTY, example)))
+            self._sounds.failure()
             return
         read = self._read(page, text)
         if read is None and not page.code.error.isVisible():
@@ -145,6 +165,16 @@ class DeskFlow:
             page.fields["cheque_amount"].edit.setText(
                 french.euros(season.amount_cents).replace("\u00a0€", "")
             )
+        family = self._family
+        for key, value in (
+            ("last_name", family.last_name),
+            ("activity", family.activity),
+            ("fee", family.fee),
+        ):
+            page.fields[key].edit.setText(value)
+        page.keep_as_typed()
+        if family.last_name:
+            page.on_shown = page.fields["first_name"].edit.setFocus
         page.submitted.connect(lambda: self._person_submitted(page, code, season))
         self._nav.clear_message()
         self._nav.show_page(page)
@@ -227,9 +257,13 @@ class DeskFlow:
             return
         except ValidationError as error:
             self._sounds.failure()
+            self.start(str(code) if code else "", sibling=bool(self._family.saved))
             self._nav.show_message(texts.describe(error), "error")
-            self.start(str(code) if code else "")
             return
+        self._family.last_name = draft.person.last_name
+        self._family.activity = draft.activity
+        self._family.fee = page.value("fee").strip()
+        self._family.saved.append(saved.id)
         self._nav.refresh_status()
         self.show_result(saved)
 
@@ -237,20 +271,28 @@ class DeskFlow:
         self, saved: Validation, headline: str | None = None, extra: list[str] | None = None
     ) -> ResultPage:
         deposit = saved.state is State.AWAITING_CODE
-        lines = [
+        training = self._printer.training  # the training desk prints training receipts
+        lines = [texts.TRAINING_RESULT] if training else []
+        lines += [
             texts.receipt_number(saved.receipt_no),
             texts.amount_deducted(french.euros(saved.amount_cents)),
         ]
         if saved.remaining_cents is not None:
             lines.append(texts.remaining(french.euros(saved.remaining_cents)))
-        lines.append(texts.SAVED_DEPOSIT_NEXT if deposit else texts.SAVED_TO_SEND)
+        if deposit:
+            lines.append(texts.SAVED_DEPOSIT_NEXT)
+        else:
+            lines.append(texts.TRAINING_SAVED_TO_SEND if training else texts.SAVED_TO_SEND)
         lines += extra or []
-        result = ResultPage(
-            headline or (texts.SAVED_DEPOSIT if deposit else texts.SAVED), "success", lines
-        )
+        if training:
+            default = texts.TRAINING_SAVED_DEPOSIT if deposit else texts.TRAINING_SAVED
+        else:
+            default = texts.SAVED_DEPOSIT if deposit else texts.SAVED
+        result = ResultPage(headline or default, "success", lines)
         result.next_family.connect(lambda: self.start())
         result.print_receipt.connect(lambda: self.print(saved.id))
         result.save_pdf.connect(lambda: self.save_pdf(saved.id))
+        self._offer_family(result, saved)
         self._nav.show_page(result)
         self._sounds.success()
         if self._settings.get("auto_print"):
@@ -267,6 +309,23 @@ class DeskFlow:
         path = self._printer.save_pdf(validation_id)
         if path is not None:
             self._nav.show_message(texts.pdf_saved(str(path)), "success")
+
+    def _offer_family(self, result: ResultPage, saved: Validation) -> None:
+        """After a registration made here: a brother or sister next, and the family's
+        receipts together once there are several."""
+        family = self._family.saved
+        if saved.id not in family:
+            result.sibling_button.hide()
+            return
+        result.sibling.connect(lambda: self.start(sibling=True))
+        result.offer_family_print(len(family))
+        result.print_family.connect(lambda: self.print_family(list(family)))
+
+    def print_family(self, ids: list[int]) -> None:
+        if self._printer.print_many(ids):
+            self._nav.show_message(texts.printed_family(len(ids)), "success")
+        else:
+            self._nav.show_message(texts.PRINT_CANCELLED, "info")
 
 
 def _season_label(code: PassCode | None, season: Season) -> QLabel:

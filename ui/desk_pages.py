@@ -4,6 +4,8 @@ Each page is a form and says what the user asked for through its signals; the
 flow (ui/desk_flow.py) decides what comes next and calls the desk.
 """
 
+from html import escape
+
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -16,10 +18,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.codes import format_as_typed
+from app.codes import CodeError, format_as_typed
 from ui import texts
 from ui.accessibility import announce, spoken
-from ui.style import current_scale, icon
+from ui.style import PALETTE, current_scale, icon
 from ui.widgets import Field, FlowLayout, Page, details_form
 
 
@@ -34,15 +36,19 @@ def button_row(*buttons: QPushButton) -> FlowLayout:
 
 
 class CodePage(Page):
-    """One large field for the code, formatted as it is typed or scanned."""
+    """One large field for the code, formatted as it is typed or scanned.
+
+    Under it, one line says what is missing or wrong; a fault is shown in the code itself,
+    and an obvious fix is one button away. The buttons below never move while typing.
+    """
 
     submitted = Signal(str)
     changed = Signal(str)
     no_code = Signal()
     open_existing = Signal(int)
 
-    def __init__(self, volunteer: str, parent=None) -> None:
-        super().__init__(texts.CODE_TITLE, texts.CODE_INTRO, parent)
+    def __init__(self, volunteer: str, example: str, intro: str = "", parent=None) -> None:
+        super().__init__(texts.CODE_TITLE, intro or texts.code_intro(example), parent)
         self.code = Field(texts.CODE_LABEL)
         font = QFont(self.code.edit.font())  # the size comes from the stylesheet
         font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 2)
@@ -51,18 +57,28 @@ class CodePage(Page):
         self.code.edit.setMaxLength(400)  # a pasted sentence or a scanned address fits
         self.code.edit.textEdited.connect(self._reformat)
         self.code.edit.returnPressed.connect(lambda: self.submitted.emit(self.code.text()))
+        self.body.addWidget(self.code)
+
+        # What is missing while typing, or what is wrong: one place, never both.
         self.hint = QLabel()
         self.hint.setObjectName("intro")
         self.hint.setWordWrap(True)
-        self.hint.hide()
-        self.body.addWidget(self.code)
-        self.body.addWidget(self.hint)
-
+        self.hint.setMinimumHeight(self.hint.fontMetrics().lineSpacing())
+        self.fault = QLabel()  # the code as shown, the wrong character marked
+        self.fault.setObjectName("codeFault")
+        self.fault.setTextFormat(Qt.TextFormat.RichText)
+        self.fault.hide()
+        self.suggestion_button = QPushButton()
+        self.suggestion_button.hide()
+        self.suggestion_button.clicked.connect(self._take_suggestion)
+        self._suggestion = ""
         self.existing_button = QPushButton(texts.OPEN_EXISTING)
         self.existing_button.hide()
         self._existing_id: int | None = None
         self.existing_button.clicked.connect(lambda: self.open_existing.emit(self._existing_id))
-        self.body.addLayout(button_row(self.existing_button))
+        self.body.addWidget(self.hint)
+        self.body.addWidget(self.fault)
+        self.body.addLayout(button_row(self.suggestion_button, self.existing_button))
 
         self.continue_button = QPushButton(texts.CODE_CONTINUE)
         self.continue_button.setObjectName("primary")
@@ -82,6 +98,9 @@ class CodePage(Page):
     def on_shown(self) -> None:
         self.code.edit.setFocus()
 
+    def unsaved_work(self) -> bool:
+        return bool(self.code.text().strip())
+
     def prefill(self, text: str) -> None:
         self.code.edit.setText(format_as_typed(text))
         self.changed.emit(self.code.text())
@@ -95,16 +114,47 @@ class CodePage(Page):
                 self.code.edit.setText(formatted)
         self.changed.emit(self.code.text())
 
-    def show_problem(self, message: str | None, existing_id: int | None = None) -> None:
+    def show_problem(
+        self,
+        message: str | None,
+        existing_id: int | None = None,
+        error: CodeError | None = None,
+    ) -> None:
+        """What is wrong, under the field; with ``error``, the fault marked in the code and
+        its likely fix offered."""
         self.code.set_error(message)
+        if message:
+            self.show_hint("")
         self._existing_id = existing_id
         self.existing_button.setVisible(existing_id is not None)
+        shown = error.details.get("shown") if error is not None else None
+        self.fault.setVisible(bool(message and shown))
+        if message and shown:
+            self.fault.setText(marked_code(shown, error.details["shown_index"]))
+            self.fault.setAccessibleName(shown)
+        self._suggestion = (error.suggestion if error is not None and message else None) or ""
+        self.suggestion_button.setText(texts.use_suggestion(self._suggestion))
+        self.suggestion_button.setVisible(bool(self._suggestion))
         if message:
             self.code.edit.setFocus()
 
     def show_hint(self, message: str) -> None:
         self.hint.setText(message)
-        self.hint.setVisible(bool(message))
+
+    def _take_suggestion(self) -> None:
+        self.code.edit.setText(self._suggestion)
+        self.code.edit.setFocus()
+        self.show_problem(None)
+        self.changed.emit(self.code.text())
+
+
+def marked_code(shown: str, index: int) -> str:
+    """Rich text of ``shown`` with the character at ``index`` boxed, bold and underlined."""
+    before, char, after = shown[:index], shown[index : index + 1], shown[index + 1 :]
+    style = "background-color:{error_fill}; color:{error_ink}; font-weight:bold;"
+    style = style.format(**PALETTE)
+    mark = f'<span style="{style} text-decoration:underline">&nbsp;{escape(char)}&nbsp;</span>'
+    return f'<span style="font-size:x-large">{escape(before)}{mark}{escape(after)}</span>'
 
 
 class PersonPage(Page):
@@ -149,12 +199,29 @@ class PersonPage(Page):
         self.continue_button.setObjectName("primary")
         self.continue_button.clicked.connect(self.submitted.emit)
         self.body.addLayout(button_row(self.continue_button))
+        self._as_given: dict[str, str] = {}
+        self._scanner_enter = True
+
+    def keep_as_typed(self) -> None:
+        """What the fields hold now was given, not typed: leaving it loses nothing."""
+        self._as_given = {key: field.text() for key, field in self.fields.items()}
+
+    def unsaved_work(self) -> bool:
+        return any(
+            field.text() != self._as_given.get(key, "") for key, field in self.fields.items()
+        )
 
     def _enter(self) -> None:
-        # A scanner's Enter right after the code lands in the still-empty first field.
-        if not any(field.text().strip() for field in self.fields.values()):
+        # A scanner's Enter right after the code lands in the still-empty page: once, it is
+        # not a request. Any other Enter is, and an empty form says what it needs.
+        if self._scanner_enter and not self.unsaved_work():
+            self._scanner_enter = False
             return
         self.submitted.emit()
+
+    def keyPressEvent(self, event) -> None:
+        self._scanner_enter = False
+        super().keyPressEvent(event)
 
     def on_shown(self) -> None:
         self.fields["last_name"].edit.setFocus()
@@ -196,17 +263,24 @@ class ReviewPage(Page):
         self.modify_button = QPushButton(texts.MODIFY)
         self.modify_button.clicked.connect(self.modify.emit)
         self.body.addLayout(button_row(self.confirm_button, self.modify_button))
+        self.pending = True  # nothing is saved until Confirmer
 
     def on_shown(self) -> None:
         self.confirm_button.setFocus()
+
+    def unsaved_work(self) -> bool:
+        return self.pending
 
 
 class ResultPage(Page):
     """A large, clear outcome, in words and with an icon; Enter starts the next family."""
 
     next_family = Signal()
+    sibling = Signal()
     print_receipt = Signal()
+    print_family = Signal()
     save_pdf = Signal()
+    takes_code = True  # the next code can be typed or scanned right here
 
     def __init__(self, headline: str, kind: str, lines: list[str], parent=None) -> None:
         super().__init__("", parent=parent)
@@ -243,11 +317,28 @@ class ResultPage(Page):
         self.next_button.setObjectName("primary")
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self.next_family.emit)
+        self.sibling_button = QPushButton(texts.SIBLING)
+        self.sibling_button.setToolTip(texts.SIBLING_HINT)
+        self.sibling_button.setAccessibleDescription(texts.SIBLING_HINT)
+        self.sibling_button.clicked.connect(self.sibling.emit)
         self.print_button = QPushButton(texts.PRINT)
         self.print_button.clicked.connect(self.print_receipt.emit)
+        self.family_button = QPushButton()
+        self.family_button.hide()
+        self.family_button.clicked.connect(self.print_family.emit)
         self.pdf_button = QPushButton(texts.SAVE_PDF)
         self.pdf_button.clicked.connect(self.save_pdf.emit)
-        self.body.addLayout(button_row(self.next_button, self.print_button, self.pdf_button))
+        self.body.addLayout(button_row(self.next_button, self.sibling_button))
+        self.body.addLayout(button_row(self.print_button, self.family_button, self.pdf_button))
+        self.next_hint = QLabel(texts.NEXT_CODE_HINT)
+        self.next_hint.setObjectName("intro")
+        self.next_hint.setWordWrap(True)
+        self.body.addWidget(self.next_hint)
+
+    def offer_family_print(self, count: int) -> None:
+        """The receipts of the brothers and sisters registered one after the other."""
+        self.family_button.setText(texts.print_family(count))
+        self.family_button.setVisible(count > 1)
 
     def text(self) -> str:
         return "\n".join([self.headline.text(), *(label.text() for label in self.lines)])

@@ -49,3 +49,9 @@ def moment(when: datetime) -> str:
     """``26 novembre 2026 à 14 h 32``, in Paris time."""
     local = when.astimezone(PARIS)
     return f"{long_date(local.date())} à {clock(local)}"
+
+
+def unbroken(code: str) -> str:
+    """A code that never wraps at its dashes (a word joiner after each; readers and the
+    code field ignore it)."""
+    return code.replace("-", "-\u2060")

@@ -7,8 +7,11 @@ from ui.widgets import BigButton, Page
 
 
 class HomePage(Page):
-    def __init__(self, parent=None) -> None:
-        super().__init__(texts.HOME_TITLE, parent=parent)
+    def __init__(
+        self, title: str = texts.HOME_TITLE, intro: str = "", takes_code: bool = False, parent=None
+    ) -> None:
+        super().__init__(title, intro, parent=parent)
+        self.takes_code = takes_code  # a code typed or scanned here starts a validation
         self.buttons: dict[str, BigButton] = {}
 
     def add_task(

@@ -71,6 +71,7 @@ class RecordsFlow:
             texts.CANCEL_TITLE,
             texts.CANCEL_CONFIRM_INTRO,
         )
+        page.modify_button.setText(texts.CANCEL_KEEP)  # it goes back; the registration stays
         reason = Field(texts.CANCEL_REASON)
         reason.edit.setMaxLength(200)
         page.body.insertWidget(page.body.count() - 1, reason)

@@ -25,6 +25,9 @@ APP_TITLE = "pass'Sport Club"
 HOME = "Accueil"
 HOME_HINT = "Revenir à l'accueil (Échap)"
 HOME_TITLE = "Que voulez-vous faire ?"
+HOME_INTRO = (
+    "Pour valider un pass'Sport, vous pouvez aussi taper ou scanner son code ici, tout de suite."
+)
 OFFLINE_NO_ACCOUNT = "Pas de compte national. Tout est gardé sur cet ordinateur."
 NOTHING_TO_SEND = "Aucune inscription à envoyer."
 
@@ -51,7 +54,14 @@ CLUB_EDIT_TITLE = "Profil du club"
 CLUB_EDIT_INTRO = "Ces informations sont écrites sur chaque reçu."
 CLUB_NAME = "Nom du club"
 CLUB_SIRET = "Numéro SIRET (14 chiffres)"
-CLUB_RNA = "Numéro RNA (W suivi de 9 chiffres)"
+CLUB_RNA = "Numéro RNA (W suivi de 9 chiffres ; en Corse, W2A ou W2B suivi de 7 chiffres)"
+CLUB_LOCAL_LAW = "Association de droit local (Alsace-Moselle)"
+CLUB_LOCAL_LAW_HINT = (
+    "Sans numéro RNA. En Moselle, dans le Bas-Rhin et le Haut-Rhin, une association "
+    "inscrite au tribunal judiciaire n'a pas de numéro RNA. "
+    "Cochez cette case : il n'est alors pas demandé."
+)
+CLUB_LOCAL_LAW_VALUE = "droit local (Alsace-Moselle)"  # on the receipts, instead of the RNA
 CLUB_FEDERATION = "Fédération (facultatif)"
 SAVE = "Enregistrer"
 CANCEL = "Annuler"
@@ -62,7 +72,14 @@ FIELD_ERRORS = {
     "siret_not_digits": "Le SIRET ne contient que des chiffres.",
     "siret_length": "Le SIRET a 14 chiffres. Vérifiez le nombre de chiffres.",
     "siret_checksum": "Ce SIRET n'existe pas. Un chiffre est sans doute mal tapé.",
-    "rna_format": "Le numéro RNA commence par W, suivi de 9 chiffres. Exemple : W751234567.",
+    "rna_format": (
+        "Le numéro RNA commence par W, suivi de 9 chiffres. Exemple : W751234567. "
+        "En Corse, il commence par W2A ou W2B, suivi de 7 chiffres."
+    ),
+    "rna_required": (
+        "Tapez le numéro RNA. Une association de droit local d'Alsace-Moselle n'en a pas : "
+        "cochez la case « Association de droit local »."
+    ),
 }
 FORM_HAS_ERRORS = "Certaines cases sont à corriger."
 
@@ -136,13 +153,16 @@ TASK_FIND_HINT = (
     "Chercher par nom, code, numéro de reçu ou date. Puis réimprimer ou annuler. Touche F3."
 )
 CODE_TITLE = "Valider un pass'Sport"
-CODE_INTRO = "Tapez ou scannez le code du jeune. Il ressemble à 25-ABCD-EFGH."
 CODE_LABEL = "Code pass'Sport"
 CODE_CONTINUE = "Continuer"
 NO_CODE_YET = "Pas encore de code"
 NO_CODE_YET_HINT = "Inscrire le jeune avec un chèque de caution, en attendant son code."
 VOLUNTEER_LABEL = "Votre prénom, pour les reçus (facultatif)"
 OPEN_EXISTING = "Ouvrir cette inscription"
+
+
+def code_intro(example: str) -> str:
+    return f"Tapez ou scannez le code du jeune. Il ressemble à {french.unbroken(example)}."
 
 
 def code_missing(count: int) -> str:
@@ -233,6 +253,38 @@ SAVE_PDF = "Enregistrer le reçu en PDF"
 NEXT_FAMILY = "Inscription suivante"
 PRINTED = "Le reçu est parti à l'imprimante."
 PRINT_CANCELLED = "Impression annulée. Vous pourrez réimprimer le reçu plus tard."
+SIBLING = "Un frère ou une sœur"
+SIBLING_HINT = (
+    "Inscrire un autre enfant de la même famille : le nom et l'activité sont déjà remplis."
+)
+NEXT_CODE_HINT = (
+    "Pour la famille suivante, vous pouvez aussi taper ou scanner son code tout de suite."
+)
+
+
+def sibling_intro(last_name: str, example: str) -> str:
+    return (
+        f"Le code du frère ou de la sœur. Le nom {last_name} est gardé. "
+        f"Un code ressemble à {french.unbroken(example)}."
+    )
+
+
+def print_family(count: int) -> str:
+    return f"Imprimer les {count} reçus de la famille"
+
+
+def printed_family(count: int) -> str:
+    return f"Les {count} reçus de la famille sont partis à l'imprimante."
+
+
+def close_unsaved(what: str) -> str:
+    return f"{what} n'est pas finie. Si vous fermez maintenant, ce qui a été tapé sera perdu."
+
+
+UNSAVED_REGISTRATION = "Cette inscription"
+CLOSE_TITLE = "Fermer pass'Sport Club ?"
+CLOSE_KEEP = "Revenir à l'inscription"
+CLOSE_ANYWAY = "Fermer sans enregistrer"
 
 
 def pdf_saved(path: str) -> str:
@@ -314,6 +366,8 @@ VALIDATION_ERRORS = {
 RECORDED = "Enregistrée le"
 CANCELLATION = "Annulation"
 CANCEL_TITLE = "Annuler l'inscription"
+# On the cancel screen, the button that goes back leaving the registration as it is.
+CANCEL_KEEP = "Ne pas annuler"
 ADD_CODE_TITLE = "Ajouter le code"
 ADD_CODE_INTRO = "Tapez ou scannez le code que la famille a reçu."
 CORRECT_TITLE = "Corriger l'inscription"
@@ -371,7 +425,19 @@ TASK_TRAINING_HINT = "S'entraîner avec des codes d'essai. Rien n'est envoyé, r
 ENROL_TITLE = "Relier cet ordinateur au service national"
 ENROL_INTRO = (
     "Sur le portail national, demandez un code d'inscription pour un nouvel ordinateur. "
-    "Tapez-le ici. La clé reçue est gardée dans le coffre sécurisé de l'ordinateur."
+    "Tapez-le ici. La clé reçue est gardée dans le trousseau de mots de passe de l'ordinateur. "
+    "C'est le Gestionnaire d'identification sous Windows, le Trousseau sous macOS."
+)
+ENROL_NO_KEYRING = (
+    "Cet ordinateur ne peut pas être relié pour l'instant. "
+    "Il n'a pas de trousseau de mots de passe pour garder la clé du service national."
+)
+ENROL_NO_KEYRING_TODO = (
+    "Que faire ? Sous Linux, installez gnome-keyring ou KWallet, puis relancez pass'Sport Club. "
+    "Demandez de l'aide si besoin. Vous pouvez aussi relier un autre ordinateur du club."
+)
+ENROL_NO_KEYRING_MEANWHILE = (
+    "En attendant, le guichet marche sans connexion : les inscriptions restent sur cet ordinateur."
 )
 ENROL_URL = "Adresse du service national"
 ENROL_CODE = "Code d'inscription"
@@ -385,8 +451,8 @@ def enrolled(club: str) -> str:
 
 ENROL_ERRORS = {
     "no_secure_keyring": (
-        "Cet ordinateur n'a pas de coffre sécurisé pour la clé du service national. "
-        "Le programme continue sans connexion."
+        "Cet ordinateur n'a pas de trousseau de mots de passe pour garder la clé "
+        "du service national. Le programme continue sans connexion."
     ),
     "refused": "Ce code d'inscription n'est pas valable. Demandez-en un nouveau sur le portail.",
     "unreachable": "Le service national ne répond pas. Vérifiez la connexion puis recommencez.",
@@ -440,7 +506,7 @@ NATIONAL_REASON = "Réponse du service national"
 PAID_ON = "Remboursé le"
 
 TRAINING_BANNER = (
-    "Mode formation. Les codes sont des codes d'essai. Rien n'est envoyé au service national. "
+    "Les codes sont des codes d'essai. Rien ne part au service national. "
     "Tout est effacé à la sortie."
 )
 TRAINING_LEAVE = "Quitter le mode formation"
@@ -448,16 +514,131 @@ TRAINING_CODES = "Codes d'essai"
 TRAINING_CODES_INTRO = "Tapez ces codes avec le nom et la date de naissance indiqués."
 TRAINING_START = "Valider un code d'essai"
 
-# The key that protects the data
-PASSPHRASE_NEW = (
-    "Cet ordinateur n'a pas de coffre sécurisé. Choisissez une phrase secrète "
-    "d'au moins 8 caractères. Notez-la en lieu sûr : sans elle, les données ne s'ouvrent plus."
+# Training never looks real
+TRAINING_MARK = "Mode formation : exercice sans valeur"
+TRAINING_SAVED = "Enregistré pour l'exercice"
+TRAINING_SAVED_DEPOSIT = "Enregistré pour l'exercice, avec un chèque de caution"
+TRAINING_RESULT = (
+    "Mode formation : cette inscription est un exercice. Elle est effacée à la sortie."
 )
+TRAINING_SAVED_TO_SEND = (
+    "Le serveur d'essai la reçoit pour l'exercice. Rien ne part au service national."
+)
+TRAINING_SUMMARY_LINE = "Mode formation : ce document est un exercice. Il est sans valeur."
+TRAINING_SEND_NOW = "Échanger avec le serveur d'essai"
+TRAINING_SEND_NOW_HINT = (
+    "Passer tout de suite les inscriptions d'essai au serveur d'essai. "
+    "Rien ne part au service national."
+)
+TRAINING_SYNC_STATES = {
+    "idle": "Relié au serveur d'essai.",
+    "sending": "Échange avec le serveur d'essai…",
+    "online": "Serveur d'essai : connecté.",
+    "offline": "Le serveur d'essai ne répond pas.",
+    "needs_enrolment": "Le serveur d'essai refuse la clé. Quittez le mode formation.",
+    "certificate_refused": "La connexion au serveur d'essai n'est pas sûre. Demandez de l'aide.",
+    "stopped": "Les échanges avec le serveur d'essai sont arrêtés.",
+}
+
+
+def training_last_exchange(when: str) -> str:
+    return f"Dernier échange à {when}."
+
+
+def training_waiting(count: int) -> str:
+    if count == 0:
+        return "Rien en attente."
+    if count == 1:
+        return "1 inscription d'essai en attente."
+    return f"{count} inscriptions d'essai en attente."
+
+
+TRAINING_LEAVE_TITLE = "Quitter le mode formation ?"
+TRAINING_STAY = "Rester en formation"
+TRAINING_LEAVE_CONFIRM = "Quitter et tout effacer"
+
+
+def training_leave_question(count: int) -> str:
+    if count == 0:
+        erased = "Vous n'avez fait aucune inscription d'essai."
+    elif count == 1:
+        erased = "Votre inscription d'essai sera effacée."
+    else:
+        erased = f"Vos {count} inscriptions d'essai seront effacées."
+    return f"{erased} Les vraies données du club ne changent pas."
+
+
+# What each test code does at the desk, on the day the list is shown.
+TRAINING_NOTES = {
+    "available": "Disponible : le serveur d'essai l'accepte.",
+    "available_aeeh": (
+        "Disponible : le serveur d'essai l'accepte. Code pour un enfant handicapé : "
+        "il commence par I."
+    ),
+    "redeemed_elsewhere": "Déjà utilisé par un autre club : le serveur d'essai le refuse.",
+    "revoked": "Code annulé : le serveur d'essai le refuse.",
+    "past_season": "Saison passée : le code est refusé tout de suite.",
+}
+
+
+def training_season(year: int) -> str:
+    return f"Codes de la saison {year}, ouverte aujourd'hui, et codes d'une saison passée."
+
+
+TRAINING_NO_OPEN_SEASON = (
+    "Aucune saison n'est ouverte aujourd'hui. Seuls les codes refusés peuvent être essayés."
+)
+
+# The key that protects the data
+# The system's keyring is named in words a volunteer knows: « trousseau de mots de passe ».
+NO_KEYRING_WHY = (
+    "Cet ordinateur n'a pas de trousseau de mots de passe : "
+    "la phrase secrète protège les noms des jeunes."
+)
+KEYRING_WOULD_HELP = (
+    "Avec un trousseau de mots de passe, l'ordinateur s'en souviendrait : "
+    "elle ne serait plus demandée à chaque démarrage. "
+    "Sous Linux, installez gnome-keyring ou KWallet, puis relancez pass'Sport Club."
+)
+KEYRING_NOW = (
+    "Cet ordinateur a maintenant un trousseau de mots de passe. "
+    "Après cette fois, la phrase ne sera plus demandée ici."
+)
+PASSPHRASE_NEW_TITLE = "Choisissez une phrase secrète"
+PASSPHRASE_NEW = (
+    "Elle sera demandée à chaque démarrage. Notez-la en lieu sûr : sans elle, "
+    "personne ne peut plus lire les données, même avec une sauvegarde."
+)
+PASSPHRASE_FIRST = "Phrase secrète (8 caractères au moins)"
+PASSPHRASE_SECOND = "La même phrase, une seconde fois"
+PASSPHRASE_LONG_ENOUGH = "✔ Assez longue."
+PASSPHRASE_SAME = "✔ Identique à la première."
+PASSPHRASE_NOT_YET_SAME = "Pas encore identique à la première."
+PASSPHRASE_DIFFERENT = "✖ Différente de la première. Vérifiez-la."
+PASSPHRASE_TYPE_TWICE = "Tapez-la deux fois : cela évite une faute de frappe."
+PASSPHRASE_PROTECT = "Protéger les données"
+PASSPHRASE_TITLE = "Phrase secrète"
 PASSPHRASE_ASK = "Tapez la phrase secrète qui protège les données du club."
-PASSPHRASE_AGAIN = "Tapez la même phrase secrète une seconde fois."
-PASSPHRASE_DIFFERENT = "Les deux phrases sont différentes."
+PASSPHRASE_FIELD = "Phrase secrète"
+PASSPHRASE_OPEN = "Ouvrir les données"
+PASSPHRASE_QUIT = "Quitter"
+PASSPHRASE_FORGOTTEN_TITLE = "Phrase oubliée ?"
+PASSPHRASE_FORGOTTEN = (
+    "Sans elle, personne ne peut lire les données du club. "
+    "Une sauvegarde n'aide pas : elle s'ouvre avec la même phrase. "
+    "Demandez-la à la personne qui a préparé cet ordinateur pour le club."
+)
+
+
+def passphrase_missing(count: int) -> str:
+    """What the first field still needs, as it is typed."""
+    return "Encore 1 caractère." if count == 1 else f"Encore {count} caractères."
+
+
 KEY_PROBLEMS = {
-    "wrong_passphrase": "Cette phrase secrète ne convient pas.",
+    "wrong_passphrase": (
+        "Cette phrase secrète ne convient pas. Vérifiez les majuscules et les accents."
+    ),
     "passphrase_too_short": "Cette phrase est trop courte : 8 caractères au moins.",
     "key_missing": (
         "La clé qui protège ces données n'est pas sur cet ordinateur. "
@@ -484,8 +665,20 @@ def _sign(char: str) -> str:
     )
 
 
+def _example(d: dict) -> str:
+    return french.unbroken(d.get("example", "26-ABCD-EFGH"))
+
+
+def _place(d: dict) -> str:
+    """Where the fault is, counted as the volunteer counts on screen (dashes too)."""
+    return f"{ordinal(d['shown_index'] + 1)} caractère" if "shown_index" in d else "caractère"
+
+
+_LOOKALIKE_HINTS = {"O": "C'est peut-être un D ou un Q.", "I": "C'est peut-être un J ou un L."}
+
+
 CODE_ERRORS: dict[CodeReason, Callable[[dict], str]] = {
-    CodeReason.EMPTY: lambda d: "Le code est vide. Tapez le code reçu, par exemple 25-ABCD-EFGH.",
+    CodeReason.EMPTY: lambda d: f"Le code est vide. Tapez le code reçu, par exemple {_example(d)}.",
     CodeReason.TOO_SHORT: lambda d: (
         f"Ce code a {_characters(d['typed'])}. Il en faut {d['needed']}, sans compter les tirets."
     ),
@@ -493,37 +686,38 @@ CODE_ERRORS: dict[CodeReason, Callable[[dict], str]] = {
         f"Ce code a {_characters(d['typed'])}. Il en faut {d['needed']}, sans compter les tirets."
     ),
     CodeReason.MISSING_YEAR: lambda d: (
-        "Il manque les deux chiffres du début. Un code ressemble à 25-ABCD-EFGH."
+        f"Il manque les deux chiffres du début. Un code ressemble à {_example(d)}."
     ),
     CodeReason.INVALID_CHARACTER: lambda d: (
-        f"{_sign(d['char'])} ne va pas dans un code ({ordinal(d['position'])} caractère). "
+        f"{_sign(d['char'])} ne va pas dans un code ({_place(d)}). "
         "Tapez seulement des lettres et des chiffres."
     ),
     CodeReason.LETTER_IN_YEAR: lambda d: (
-        f"Le {ordinal(d['position'])} caractère est la lettre {d['char']}. "
-        "Un code commence par deux chiffres."
+        f"Le {_place(d)} est la lettre {d['char']}. Un code commence par deux chiffres."
     ),
     CodeReason.DIGIT_IN_LETTERS: lambda d: (
-        f"Le {ordinal(d['position'])} caractère est le chiffre {d['digit']}. "
+        f"Le {_place(d)} est le chiffre {d['digit']}. "
         "Après les deux premiers chiffres, un code n'a que des lettres."
     ),
     CodeReason.FORBIDDEN_LETTER: lambda d: (
-        f"La lettre {d['letter']} n'existe pas dans les codes "
-        f"({ordinal(d['position'])} caractère). Vérifiez ce caractère."
+        f"Le {_place(d)}, {d['letter']}, n'existe pas dans les codes. "
+        + _LOOKALIKE_HINTS.get(d["letter"], "Vérifiez-le.")
     ),
     CodeReason.UNKNOWN_SEASON: lambda d: (
-        f"Aucun pass'Sport ne commence par {d['prefix']}. Vérifiez les deux premiers chiffres."
+        f"Aucun pass'Sport ne commence par {d['prefix']}. "
+        f"Vérifiez les deux premiers chiffres : un code de cette saison ressemble à {_example(d)}."
     ),
     CodeReason.SEASON_WITHOUT_CODES: lambda d: (
-        f"Les pass'Sport de {d['year']} n'avaient pas de code. Vérifiez les deux premiers chiffres."
+        f"Les pass'Sport de {d['year']} n'avaient pas de code. "
+        f"Un code de cette saison ressemble à {_example(d)}."
     ),
     CodeReason.SEASON_NOT_OPEN: lambda d: (
         f"La saisie des codes {d['year']} ouvre le {long_date(d['opens'])}. "
         "Gardez ce code jusque-là."
     ),
     CodeReason.SEASON_CLOSED: lambda d: (
-        f"Ce code date de {d['year']}. La saisie des codes {d['year']} est close "
-        f"depuis le {long_date(d['deadline'])}."
+        f"Ce code de {d['year']} ne sert plus. "
+        f"Demandez à la famille le code de cette saison, qui ressemble à {_example(d)}."
     ),
     CodeReason.QR_URL: lambda d: (
         "Ce QR code ne peut pas être lu sans connexion. Tapez le code imprimé sous le QR code."
@@ -539,11 +733,8 @@ def describe_code_error(error: CodeError) -> str:
     return CODE_ERRORS[error.reason](error.details)
 
 
-def describe_suggestion(error: CodeError) -> str | None:
-    """The question to ask when a corrected code is proposed, else None."""
-    if error.suggestion is None:
-        return None
-    return f"Vouliez-vous taper {error.suggestion} ?"
+def use_suggestion(code: str) -> str:
+    return f"Prendre {code}"
 
 
 # Results and messages, for screen readers too (the icon is named)
@@ -583,9 +774,11 @@ TASK_BACKUPS = "Sauvegardes"
 TASK_BACKUPS_HINT = "Copier les données sur une clé USB, ou revenir à une sauvegarde."
 BACKUPS_TITLE = "Sauvegardes"
 BACKUPS_INTRO = (
-    "Une sauvegarde est faite chaque jour et gardée 30 jours. "
-    "Les noms y sont chiffrés. Ces fichiers restent des données personnelles : rangez-les en lieu sûr."
+    "Une sauvegarde est faite chaque jour, toutes les 20 inscriptions, et à la fermeture. "
+    "Elles sont gardées 30 jours. Les noms y sont chiffrés. "
+    "Ces fichiers restent des données personnelles : rangez-les en lieu sûr."
 )
+BACKUP_BEFORE_CLOSING = "Sauvegarde des inscriptions avant de fermer…"
 BACKUP_TO_USB = "Sauvegarder sur une clé USB"
 BACKUP_CHOOSE = "Choisissez la clé USB ou le dossier"
 BACKUPS_LIST = "Sauvegardes de cet ordinateur"
@@ -609,6 +802,27 @@ def backups_count(count: int) -> str:
 
 def backup_made(path: str) -> str:
     return f"La sauvegarde est faite et vérifiée : {path}"
+
+
+BACKUP_FAILED_WHY = {
+    "disk_full": STORE_ERRORS["disk_full"],
+    "backup_damaged": "La copie faite était abîmée : elle n'est pas gardée.",
+    "write_failed": (
+        "Le dossier des sauvegardes de cet ordinateur ne peut pas être écrit. Demandez de l'aide."
+    ),
+}
+
+
+def work_backup_failed(reason: str | None, closing: bool) -> str:
+    """A backup made on its own failed (``reason``: the StoreError's): nothing is lost,
+    and what to do."""
+    text = "La sauvegarde automatique n'a pas pu être faite. "
+    if reason is not None:
+        text += BACKUP_FAILED_WHY.get(reason, BACKUP_FAILED_WHY["write_failed"]) + " "
+    text += "Les inscriptions restent bien enregistrées sur cet ordinateur."
+    if closing:
+        text += " Pour quitter quand même, fermez à nouveau."
+    return text
 
 
 def offer_backup(when: str) -> str:
@@ -684,6 +898,22 @@ WORKING = "Travail en cours…"
 REPLACE_TITLE = "Remplacer le fichier ?"
 REPLACE_YES = "Remplacer"
 REPLACE_NO = "Garder l'ancien"
+
+# The window that chooses a file or a folder (ui/files.py), the same everywhere
+FILES_LOOK_IN = "&Dossier :"
+FILES_NAME = "&Nom du fichier :"
+FILES_FOLDER_NAME = "&Nom du dossier :"
+FILES_TYPE = "&Type de fichier :"
+FILES_SAVE = "&Enregistrer"
+FILES_OPEN = "&Ouvrir"
+FILES_CHOOSE_FOLDER = "&Choisir ce dossier"
+FILES_SAVE_TITLE = "Enregistrer le fichier"
+FILES_OPEN_TITLE = "Choisir le fichier"
+FILES_FOLDER_TITLE = "Choisir le dossier"
+# The kinds of file shown in the list (ui/files.py adds which names each one takes).
+FILES_KINDS = {"csv": "Fichier CSV", "xlsx": "Classeur Excel", "pdf": "Document PDF"}
+FILES_TABLES = "CSV, Excel ou LibreOffice"
+FILES_ALL = "Tous les fichiers"
 
 # Words written in the exported files
 STATE_ORDER = (

@@ -74,8 +74,9 @@ class Field(QWidget):
             announce(self.edit, message, "error")
 
 
-class FlowLayout(QLayout):
-    """Widgets side by side that wrap onto the next line when the text is large."""
+class ItemLayout(QLayout):
+    """A layout of our own: it keeps its items in a list and places them with
+    ``_arrange(rect, move)``, which returns the height they take at that width."""
 
     def __init__(self, parent=None, spacing: int = 12) -> None:
         super().__init__(parent)
@@ -95,9 +96,6 @@ class FlowLayout(QLayout):
     def takeAt(self, index: int):
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
     def hasHeightForWidth(self) -> bool:
         return True
 
@@ -107,6 +105,19 @@ class FlowLayout(QLayout):
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
         self._arrange(rect, move=True)
+
+    def _visible(self):
+        return [item for item in self._items if not item.isEmpty()]
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        raise NotImplementedError
+
+
+class FlowLayout(ItemLayout):
+    """Widgets side by side that wrap onto the next line when the text is large."""
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
 
     def sizeHint(self) -> QSize:
         """All on one line if there is room; as tall as the lines need at the width it has
@@ -121,9 +132,6 @@ class FlowLayout(QLayout):
         for item in self._visible():
             size = size.expandedTo(item.sizeHint())  # items are always given their hint
         return size
-
-    def _visible(self):
-        return [item for item in self._items if not item.isEmpty()]
 
     def _arrange(self, rect: QRect, move: bool) -> int:
         x, y, line_height = rect.x(), rect.y(), 0
@@ -188,8 +196,14 @@ class Page(QScrollArea):
         shown = [label.text() for label in (self.title, self.intro) if label.isVisibleTo(self)]
         announce(self, spoken(shown))
 
+    takes_code = False  # whether a code typed or scanned here starts a validation
+
     def on_shown(self) -> None:
         """Called each time the page comes up; puts the focus where work starts."""
+
+    def unsaved_work(self) -> bool:
+        """Whether leaving now would lose something typed."""
+        return False
 
     def on_data_changed(self) -> None:
         """Called when the national service's answers changed registrations."""

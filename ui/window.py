@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.extra_tasks: list[tuple] = []
         self.admin_tasks: list[tuple] = []
         self.training = None  # the training session started from this window, if any
+        self._closing = False
         self.treasury = treasury
         self.desk_flow = DeskFlow(desk, printer, settings, self)
         self.records = RecordsFlow(desk, printer, self.desk_flow, self)
@@ -115,23 +117,26 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         outer.addWidget(self.banner)
 
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack, 1)
+
+        # Below the screen, so that a message never pushes what the pointer aims at; it
+        # belongs to the screen it was shown on and goes with it.
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
         self.message.hide()
+        self._message_page: QWidget | None = None
         message_row = QHBoxLayout()
-        message_row.setContentsMargins(24, 12, 24, 0)
+        message_row.setContentsMargins(24, 0, 24, 8)
         message_row.addWidget(self.message)
         outer.addLayout(message_row)
-
-        self.stack = QStackedWidget()
-        outer.addWidget(self.stack, 1)
         self.status = StatusArea()
         self.status.send_now.clicked.connect(self.send_now)
         outer.addWidget(self.status)
         self.setCentralWidget(central)
 
-        self.home = HomePage()
+        self.home = HomePage(texts.HOME_TITLE, texts.HOME_INTRO, takes_code=True)
         self.stack.addWidget(self.home)
         self.build_home()
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.go_home)
@@ -206,8 +211,7 @@ class MainWindow(QMainWindow):
         """Settings and safety: the club, the national link, backups, the lock, display."""
         if not self._ready():
             return
-        page = HomePage()
-        page.title.setText(texts.ADMIN_TITLE)
+        page = HomePage(texts.ADMIN_TITLE)
         linked = self.link is not None and self.link.engine is not None
         page.add_task("club", texts.TASK_CLUB, "club", texts.TASK_CLUB_HINT, self.edit_club)
         if self.link is not None and not linked:
@@ -251,6 +255,8 @@ class MainWindow(QMainWindow):
         if self.stack.indexOf(page) < 0:
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
+        if page is not self._message_page:
+            self.clear_message()
         # Pages out of sight are let go, except the one just left: it may still be running
         # the very handler that brought us here.
         for index in reversed(range(self.stack.count())):
@@ -267,8 +273,8 @@ class MainWindow(QMainWindow):
         self.show_page(self.home)
 
     def keyPressEvent(self, event) -> None:
-        """A code typed or scanned on the home screen starts a validation with it."""
-        if self.stack.currentWidget() is self.home and event.text().isdigit():
+        """A code typed or scanned on the home or result screen starts a validation."""
+        if self.stack.currentWidget().takes_code and event.text().isdigit():
             self.start_validation(event.text())
             return
         super().keyPressEvent(event)
@@ -337,6 +343,8 @@ class MainWindow(QMainWindow):
 
     # Messages and status
     def show_message(self, text: str, kind: str = "info") -> None:
+        """A message about what was just done, on the current screen."""
+        self._message_page = self.stack.currentWidget()
         self.message.setProperty("kind", kind)
         self.message.setText(f"{MESSAGE_ICONS[kind]}  {text}")
         self.message.setAccessibleName(text)
@@ -346,6 +354,7 @@ class MainWindow(QMainWindow):
         self.message.show()
 
     def clear_message(self) -> None:
+        self._message_page = None
         self.message.hide()
 
     def show_banner(self, text: str) -> None:
@@ -379,6 +388,38 @@ class MainWindow(QMainWindow):
         self.show_message(texts.CLUB_SAVED, "success")
 
     def closeEvent(self, event) -> None:
+        if self.stack.currentWidget().unsaved_work() and not self._closing:
+            event.ignore()
+            self._ask_before_closing()
+            return
         self.tasks.wait()
         super().closeEvent(event)
         self.closed.emit()
+
+    def close_now(self) -> None:
+        """Close without asking: the caller has asked already (or nothing can be lost)."""
+        self._closing = True
+        self.close()
+
+    def _ask_before_closing(self) -> None:
+        """A registration half typed is not lost without a word: ask, staying is the
+        default (Enter, Échap)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            texts.CLOSE_TITLE,
+            texts.close_unsaved(texts.UNSAVED_REGISTRATION),
+            parent=self,
+        )
+        keep = box.addButton(texts.CLOSE_KEEP, QMessageBox.ButtonRole.RejectRole)
+        box.addButton(texts.CLOSE_ANYWAY, QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setObjectName("closeQuestion")
+
+        def answered() -> None:
+            if box.clickedButton() is not keep:
+                self.close_now()
+            box.deleteLater()
+
+        box.finished.connect(answered)
+        box.open()
