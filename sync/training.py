@@ -4,8 +4,9 @@ Everything follows from one ``seed``, so that the tests, the benchmarks and the 
 training mode see the same codes on every run. The people are invented; the training mode
 shows them to a volunteer so that each answer of the national side can be tried on purpose.
 
-Most available codes are of the 2026 season, open today; a few 2025 codes let a test with a
-clock inside 2025 try an open season, and 2024 codes always meet a closed one.
+The server holds codes of the 2025 and 2026 seasons in every case (available, redeemed by
+another club, revoked) and 2024 codes that always meet a closed season. A desk shows only
+the codes that behave as their note says on its day: :func:`training_codes_on`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
-from app.codes import LETTERS
+from app.codes import AEEH_LETTER, LETTERS
+from app.seasons import SeasonTable
 
 TRAINING_ENROLMENT_CODE = "DEMO-2026"  # always valid, for the training club
 
@@ -51,6 +53,11 @@ class TrainingCode:
     def year(self) -> int:
         return 2000 + int(self.code[:2])
 
+    @property
+    def aeeh(self) -> bool:
+        """A code of the AEEH channel, whose letters start with I (some seasons only)."""
+        return self.code[3] == AEEH_LETTER
+
 
 @dataclass(frozen=True)
 class TrainingData:
@@ -81,6 +88,9 @@ _PLAN = (
     (CodeCategory.REDEEMED_ELSEWHERE, 2026, 3),
     (CodeCategory.REVOKED, 2026, 2),
     (CodeCategory.PAST_SEASON, 2024, 3),
+    # Last, so that the codes above stay the same: the refusals of the 2025 season.
+    (CodeCategory.REDEEMED_ELSEWHERE, 2025, 2),
+    (CodeCategory.REVOKED, 2025, 1),
 )
 _SIBLINGS = (("Lefèvre", "Léa", date(2014, 3, 15)), ("Lefèvre", "Théo", date(2016, 7, 2)))
 _LAST_NAMES = (
@@ -119,7 +129,7 @@ def training_data(seed: int = 1) -> TrainingData:
                 note = f"{note}, saison {year}"
             codes.append(TrainingCode(code, category, last, first, born, note))
     redeemed_at = {
-        item.code: datetime(2026, 9, rng.randint(2, 28), rng.randint(8, 19), tzinfo=UTC)
+        item.code: datetime(item.year, 9, rng.randint(2, 28), rng.randint(8, 19), tzinfo=UTC)
         for item in codes
         if item.category is CodeCategory.REDEEMED_ELSEWHERE
     }
@@ -130,6 +140,29 @@ def training_data(seed: int = 1) -> TrainingData:
 def training_codes(seed: int = 1) -> list[TrainingCode]:
     """The test codes for ``seed``, available ones first."""
     return list(training_data(seed).codes)
+
+
+def training_codes_on(now: datetime, seasons: SeasonTable, seed: int = 1) -> list[TrainingCode]:
+    """The test codes that a desk whose clock says ``now`` (aware) answers as their category
+    says: every code of the season open for entry at ``now``, then the past-season codes
+    once their season has closed. Codes of a season not open yet, or of a closed season
+    that the server still holds as available, are left out: they would not do what their
+    category says. Empty of open-season codes when no season is open."""
+    open_season = seasons.for_date(now)
+
+    def behaves(item: TrainingCode) -> bool:
+        season = seasons.by_year(item.year)
+        if season is None or not season.has_codes:
+            return False
+        if item.category is CodeCategory.PAST_SEASON:
+            return season.has_closed(now)
+        if item.aeeh and not season.aeeh_i_prefix:
+            return False  # the desk would refuse its I
+        return open_season is not None and season.year == open_season.year
+
+    chosen = [item for item in training_codes(seed) if behaves(item)]
+    order = list(CodeCategory)
+    return sorted(chosen, key=lambda item: order.index(item.category))
 
 
 def training_sheet(seed: int = 1) -> str:
@@ -145,7 +178,7 @@ def _new_code(rng: random.Random, year: int, used: set[str], *, aeeh: bool = Fal
     while True:
         letters = [rng.choice(LETTERS) for _ in range(8)]
         if aeeh:
-            letters[0] = "I"
+            letters[0] = AEEH_LETTER
         code = f"{year % 100:02d}-{''.join(letters[:4])}-{''.join(letters[4:])}"
         if code not in used:
             used.add(code)

@@ -1,6 +1,8 @@
-"""Receipts: real PDFs read back with pypdf, and the QR code as painted pixels."""
+"""Receipts: real PDFs read back with pypdf or pdftotext, and the QR code as painted pixels.
+Brothers and sisters: several receipts in one PDF or one print job."""
 
 import dataclasses
+import subprocess
 import unicodedata
 from datetime import UTC, date, datetime
 
@@ -12,16 +14,23 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
 from app.club import ClubProfile
+from app.paths import default_paths
+from app.settings import Settings
 from app.validations import State, Validation
+from tests.ui_helpers import PdfPrinters
+from ui.printing import ReceiptPrinter
 from ui.receipt import (
+    CUT_GAP,
     Layout,
     ReceiptInput,
     measure_receipt,
+    measure_tickets,
     paint_receipt,
     print_receipt,
     qr_matrix,
     receipt_lines,
     write_pdf,
+    write_pdf_many,
 )
 
 CLUB = ClubProfile("Étoile sportive d'Hérouville", "73282932000074", "W751234567", "Football")
@@ -79,7 +88,8 @@ def test_the_pdf_says_everything_the_family_needs(qapp, tmp_path, layout):
         "SIRET : 732 829 320 00074",
         "RNA : W751234567",
         "Fédération : Football",
-        "Reçu n° K7Q-00042",
+        "Numéro de reçu : K7Q-00042",
+        "À garder : il prouve la réduction.",
         "Enregistré le 26 novembre 2025 à 14 h 32",
         "Léa DUPONT",
         "Code pass'Sport : 25-ABCD-EFGH",
@@ -96,6 +106,14 @@ def test_the_pdf_says_everything_the_family_needs(qapp, tmp_path, layout):
         assert expected in text, expected
     assert "DUPLICATA" not in text
     assert "2012" not in text, "the birth date stays off the receipt"
+
+
+@pytest.mark.parametrize("layout", list(Layout))
+def test_a_club_under_local_law_says_so_rather_than_an_empty_rna(qapp, tmp_path, layout):
+    club = ClubProfile("SC Sarreguemines", "73282932000074", "", "Football")
+    _, text = pdf_text(write_pdf(tmp_path / "r.pdf", receipt(club=club), layout))
+    assert "Association de droit local (Alsace-Moselle)" in text.replace("- ", "-")
+    assert "RNA" not in text
 
 
 def test_the_page_is_a5_and_the_ticket_80_mm_wide(qapp, tmp_path):
@@ -232,4 +250,126 @@ def test_printing_sets_the_ticket_page_size(qapp, tmp_path):
     assert size.width() == pytest.approx(80, abs=0.5)
     assert printer.pageLayout().orientation() == QPageLayout.Orientation.Portrait
     _, text = pdf_text(tmp_path / "printed.pdf")
-    assert "Reçu n° K7Q-00042" in text
+    assert "Numéro de reçu : K7Q-00042" in text
+
+
+def test_the_number_says_what_it_is_and_fits_the_ticket_on_one_line(qapp, tmp_path):
+    """A family does not know what "K7Q-00042" is: the receipt says it, briefly."""
+    pdf = write_pdf(tmp_path / "t.pdf", receipt(), Layout.TICKET)
+    lines = [plain(line) for line in pdftotext(pdf, layout=True).splitlines()]
+    assert "Numéro de reçu : K7Q-00042" in lines
+    assert "À garder : il prouve la réduction." in lines
+
+
+# -- Brothers and sisters ------------------------------------------------------------------------
+
+
+def pdftotext(path, page: int | None = None, layout: bool = False) -> str:
+    """The text of the PDF (or of one page), as poppler's pdftotext reads it."""
+    command = ["pdftotext", "-enc", "UTF-8"]
+    if layout:
+        command.append("-layout")
+    if page is not None:
+        command += ["-f", str(page), "-l", str(page)]
+    return subprocess.run(
+        [*command, str(path), "-"], capture_output=True, check=True
+    ).stdout.decode()
+
+
+SIBLINGS = (
+    ("25-ABCD-EFGH", "Dupont", "Léa", "15032012"),
+    ("25-BCDE-FGHJ", "Dupont", "Théo", "02072014"),
+    ("25-CDEF-GHJK", "Dupont", "Zoé", "19082016"),
+)
+
+
+@pytest.fixture
+def family(desk):
+    """Three brothers and sisters registered one after the other at the desk."""
+    saved = []
+    for text, last, first, born in SIBLINGS:
+        code, _ = desk.read_code(text)
+        person = desk.check_person(last, first, born, desk.season_of(code))
+        saved.append(desk.validate(code, person, "Judo", 15000))
+    return saved
+
+
+def family_printer(desk, tmp_path, layout: Layout) -> tuple[ReceiptPrinter, PdfPrinters]:
+    settings = Settings(default_paths().settings_file)
+    settings.set("receipt_layout", layout.value)
+    files = PdfPrinters(tmp_path)
+    return ReceiptPrinter(desk, settings, files.printer, files.pdf_path), files
+
+
+def pages(path) -> int:
+    return len(pypdf.PdfReader(path).pages)
+
+
+def test_a_family_s_receipts_make_one_a5_pdf_one_page_each(qapp, tmp_path, desk, family):
+    printer, files = family_printer(desk, tmp_path, Layout.PAGE)
+    path = printer.save_pdf_many([v.id for v in family])
+    assert files.files == [path], "one PDF for the whole family"
+    assert pages(path) == 3
+    whole = plain(pdftotext(path))
+    for page, saved in enumerate(family, start=1):
+        own = plain(pdftotext(path, page))
+        assert f"Numéro de reçu : {saved.receipt_no}" in own
+        assert f"{saved.first_name} DUPONT" in own
+        assert whole.count(f"{saved.first_name} DUPONT") == 1
+        assert whole.count(saved.receipt_no) == 1
+    assert "DUPLICATA" not in whole
+    assert all(desk.was_printed(v.id) for v in family)
+    for mediabox in (page.mediabox for page in pypdf.PdfReader(path).pages):
+        assert float(mediabox.width) == pytest.approx(148 * MM, abs=1)
+
+
+def test_a_family_s_tickets_are_one_run_with_a_cut_line_between(qapp, tmp_path, desk, family):
+    printer, files = family_printer(desk, tmp_path, Layout.TICKET)
+    margins = 14 * MM  # 4 mm above, 10 mm below the content of a ticket
+    alone = [printer.save_pdf(v.id) for v in family]
+    contents = sum(float(pypdf.PdfReader(p).pages[0].mediabox.height) - margins for p in alone)
+    assert printer.print_many([v.id for v in family]) is True
+    path = files.files[-1]  # one print job
+    assert len(files.files) == 4 and pages(path) == 1
+    ticket = pypdf.PdfReader(path).pages[0]
+    assert float(ticket.mediabox.width) == pytest.approx(80 * MM, abs=1)
+    # Each reprint says DUPLICATA, so the run is taller than the tickets alone, plus cuts.
+    assert float(ticket.mediabox.height) - margins > contents + 2 * CUT_GAP
+    whole = plain(pdftotext(path))
+    assert whole.count("Couper ici") == 2
+    for saved in family:
+        assert whole.count(f"{saved.first_name} DUPONT") == 1
+    # In order, and the cut lines fall between two receipts.
+    order = [whole.index(f"{v.first_name} DUPONT") for v in family]
+    cuts = [i for i in range(len(whole)) if whole.startswith("Couper ici", i)]
+    assert order[0] < cuts[0] < order[1] < cuts[1] < order[2]
+
+
+def test_a_family_printed_again_is_all_duplicates_and_a_cancel_prints_nothing(
+    qapp, tmp_path, desk, family
+):
+    printer, files = family_printer(desk, tmp_path, Layout.PAGE)
+    ids = [v.id for v in family]
+    files.cancel_next = True
+    assert printer.print_many(ids) is False
+    assert files.files == [] and not any(desk.was_printed(i) for i in ids)
+    assert printer.print_many(ids + ids[:1]) is True  # a child twice: one receipt
+    (first,) = files.files
+    assert pages(first) == 3 and "DUPLICATA" not in pdftotext(first)
+    again = printer.save_pdf_many(ids)
+    assert [pdftotext(again, page).count("DUPLICATA") for page in (1, 2, 3)] == [1, 1, 1]
+
+
+def test_the_ticket_run_measures_the_sum_of_its_tickets():
+    one, two = receipt(), receipt(first_name="Théo")
+    heights = (
+        measure_receipt(one, Layout.TICKET).height + measure_receipt(two, Layout.TICKET).height
+    )
+    assert measure_tickets([one, two]) == pytest.approx(heights + CUT_GAP)
+    assert measure_tickets([one]) == pytest.approx(measure_receipt(one, Layout.TICKET).height)
+
+
+def test_one_pdf_of_several_receipts_from_inputs(qapp, tmp_path):
+    receipts = [receipt(first_name=name, receipt_no=f"K7Q-0004{i}") for i, name in enumerate("ABC")]
+    path = write_pdf_many(tmp_path / "f.pdf", receipts, Layout.PAGE)
+    assert pages(path) == 3

@@ -5,8 +5,18 @@ thermal ticket whose height follows the content. The layout is worked out in
 points (1/72 inch) by one routine that runs twice: once to measure, once to
 paint, so what is measured is what is painted. Text stays real text in the PDF.
 Black on white only: thermal printers have no grey.
+
+Brothers and sisters come together: several receipts go in one document, one A5 page
+each, or one after the other on one ticket with a cut line between them.
+
+A receipt made in training mode carries "FORMATION — SANS VALEUR" three times: in a box
+under its number, as a line of its text, and as large outlined letters across it (drawn as
+shapes, so that they neither hide the text nor mix with it when the PDF is read back).
+It never says that the national service confirmed anything.
 """
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -36,6 +46,14 @@ from app.validations import State, Validation
 from ui.french import NBSP, euros, moment
 
 COLON = f"{NBSP}:"  # French typography: a non-breaking space before the colon
+TRAINING_MARK = "FORMATION — SANS VALEUR"
+LOCAL_LAW = "Association de droit local (Alsace-Moselle)"  # in place of an RNA number
+TRAINING_LINE = "Mode formation : ce reçu est un exercice. Il est sans valeur."
+NUMBER_LABEL = f"Numéro de reçu{COLON}"
+NUMBER_NOTE = "À garder : il prouve la réduction."
+TRAINING_NUMBER_NOTE = "Exercice : ce numéro ne prouve rien."
+CUT_LINE = "Couper ici"
+CUT_GAP = 36.0  # points between two tickets of one run, the cut line in the middle
 PDF_DPI = 300
 _log = get_logger("receipt")
 POINTS_PER_MM = 72 / 25.4
@@ -53,6 +71,7 @@ class ReceiptInput:
     printed_at: datetime  # aware
     volunteer: str = ""  # first name of the volunteer at the desk, may be empty
     duplicate: bool = False  # a reprint: shows "DUPLICATA" prominently
+    training: bool = False  # made in training mode: marked "FORMATION — SANS VALEUR"
 
 
 @dataclass(frozen=True)
@@ -85,10 +104,16 @@ class Geometry:
 # -- Content -------------------------------------------------------------------------------------
 
 
+def registration(club: ClubProfile) -> tuple[str, str]:
+    """The club's RNA number, or that it has none under the local law of Alsace-Moselle."""
+    return (f"RNA{COLON}", club.rna) if club.rna else ("", LOCAL_LAW)
+
+
 def _sections(data: ReceiptInput) -> list[list[tuple[str, str]]]:
     v, club = data.validation, data.club
-    number = [(f"Reçu n°{NBSP}", v.receipt_no)]
-    identity = [("", club.name), (f"SIRET{COLON}", club.siret_display), (f"RNA{COLON}", club.rna)]
+    note = TRAINING_NUMBER_NOTE if data.training else NUMBER_NOTE
+    number = [(NUMBER_LABEL, v.receipt_no), ("", note)]
+    identity = [("", club.name), (f"SIRET{COLON}", club.siret_display), registration(club)]
     if club.federation:
         identity.append((f"Fédération{COLON}", club.federation))
     person = [
@@ -112,8 +137,10 @@ def _sections(data: ReceiptInput) -> list[list[tuple[str, str]]]:
     money.append((f"Montant déduit{COLON}", euros(v.amount_cents)))
     if v.remaining_cents is not None:
         money.append((f"Reste à payer{COLON}", euros(v.remaining_cents)))
-    national = _national_state(v)
-    status = [("", national)] if national else []
+    national = _national_state(v, data.training)
+    status = [("", TRAINING_LINE)] if data.training else []
+    if national:
+        status.append(("", national))
     # A reprint names who recorded the registration, not who reprints it.
     recorder = v.recorded_by if data.duplicate else (data.volunteer or v.recorded_by)
     if recorder:
@@ -127,7 +154,13 @@ def _unbroken_moment(when: datetime) -> str:
     return f"{day.replace(' ', NBSP)} à {time.replace(' ', NBSP)}"
 
 
-def _national_state(v: Validation) -> str:
+def _national_state(v: Validation, training: bool = False) -> str:
+    if training and v.state == State.TO_SEND:
+        return "Rien n'est transmis au service national."
+    if training and v.state in (State.CONFIRMED, State.IN_PROCESSING, State.PAID):
+        return "Accepté par le serveur d'essai, pas par le service national."
+    if training and v.state == State.TO_CHECK:
+        return "Refusé par le serveur d'essai."
     if v.state == State.TO_SEND:
         return "Pas encore confirmé par le service national."
     if v.state in (State.CONFIRMED, State.IN_PROCESSING, State.PAID):
@@ -144,7 +177,7 @@ def _national_state(v: Validation) -> str:
 def receipt_lines(data: ReceiptInput) -> list[tuple[str, str]]:
     """The receipt's facts in order, as (label, value); a line reads ``label value``.
 
-    The label carries its own punctuation (``"Cotisation :"``, ``"Reçu n°"``) and may be
+    The label carries its own punctuation (``"Cotisation :"``) and may be
     empty for a sentence. The title, "DUPLICATA", the QR code, the signature line and the
     printing date are added by the layouts."""
     return [pair for section in _sections(data) for pair in section]
@@ -184,6 +217,15 @@ def _font(points: int, bold: bool = False) -> QFont:
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     font.setFeature(QFont.Tag("liga"), 0)  # "fi" stays two letters for text extractors
     return font
+
+
+def _fitting(text: str, largest: int, width: float) -> QFont:
+    """A bold font for ``text`` on one line of ``width`` points, at most ``largest`` and not
+    less than 4 points under it; too narrow even then: ``largest``, and the text wraps."""
+    for size in range(largest, largest - 5, -1):
+        if QFontMetricsF(_font(size, bold=True)).horizontalAdvance(text) <= width:
+            return _font(size, bold=True)
+    return _font(largest, bold=True)
 
 
 class _Flow:
@@ -226,13 +268,16 @@ class _Flow:
         self.y += gap
 
     def boxed(self, text: str, font: QFont) -> None:
-        height = QFontMetricsF(font).height() + 10
+        """Text in a thick frame, centred; it wraps between words if the frame is narrow."""
+        flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
+        inner = QRectF(0, 0, self.width - 12, 1e5)
+        height = QFontMetricsF(font).boundingRect(inner, flags, text).height() + 10
         if self.painter:
             box = QRectF(1.5, self.y + 1.5, self.width - 3, height - 3)
             self.painter.setPen(QPen(Qt.GlobalColor.black, 3))
             self.painter.drawRect(box)
             self.painter.setFont(font)
-            self.painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
+            self.painter.drawText(box.adjusted(4.5, 0, -4.5, 0), flags, text)
         self.y += height
 
     def qr(self, matrix: list[list[bool]], rect: QRectF) -> None:
@@ -275,15 +320,21 @@ def _run(data: ReceiptInput, layout: Layout, width: float, painter: QPainter | N
     sections = _sections(data)
     body, bold = _font(style.body), _font(style.body, bold=True)
     number = _line(*sections[_NUMBER][0])
+    note = sections[_NUMBER][1][1]  # what the number is for, in a few words
     if style.centred:
         flow.text("Reçu pass'Sport", _font(style.title, bold=True), centred=True, after=3)
-        flow.text(number, _font(style.number, bold=True), centred=True, after=6)
+        flow.text(number, _font(style.number, bold=True), centred=True, after=1)
+        flow.text(note, _font(style.small), centred=True, after=6)
     else:
         qr_rect = QRectF(width - qr_side, 0, qr_side, qr_side)
         flow.text("Reçu pass'Sport", _font(style.title, bold=True), right=qr_side, after=4)
-        flow.text(number, _font(style.number, bold=True), right=qr_side)
+        flow.text(number, _font(style.number, bold=True), right=qr_side, after=1)
+        flow.text(note, _font(style.small), right=qr_side)
         flow.y = max(flow.y, qr_rect.bottom() - module * 2)
         flow.space(4)
+    if data.training:
+        flow.boxed(TRAINING_MARK, _fitting(TRAINING_MARK, style.title + 4, width - 12))
+        flow.space(8)
     if data.duplicate:
         flow.boxed("DUPLICATA", _font(style.title + 4, bold=True))
         flow.space(8)
@@ -318,38 +369,140 @@ def measure_receipt(data: ReceiptInput, layout: Layout, width: float | None = No
     return _run(data, layout, _printable_width(layout) if width is None else width, None)
 
 
+def measure_tickets(receipts: Sequence[ReceiptInput], width: float | None = None) -> float:
+    """The height in points of tickets printed one after the other, cut lines included."""
+    return _run_tickets(receipts, _printable_width(Layout.TICKET) if width is None else width, None)
+
+
 def _printable_width(layout: Layout) -> float:
     left, _, right, _ = _STYLES[layout].margins_mm
     return (_PAGE_WIDTH_MM[layout] - left - right) * POINTS_PER_MM
 
 
+def paint_training_mark(
+    painter: QPainter, width: float, height: float, spare: QRectF | None = None
+) -> None:
+    """The words "FORMATION — SANS VALEUR" in large outlined letters across ``width`` x ``height``
+    points: once across a page, once every ticket-width or so down a ticket. Shapes, not
+    text: the letters are seen, and the text read back from the PDF stays clean. The
+    ``spare`` rectangle (the QR code) is left as it is, so that it still scans."""
+    tiles = max(1, round(height / (width * 1.4)))
+    tile = height / tiles
+    angle = math.atan2(tile, width)
+    along = math.hypot(width, tile) * 0.82  # the letters' length along the diagonal
+    probe = _font(40, bold=True)
+    size = max(10, round(40 * along / QFontMetricsF(probe).horizontalAdvance(TRAINING_MARK)))
+    # Not taller than the tile allows across its diagonal.
+    size = min(size, round(tile * math.cos(angle) * 0.5))
+    letters = QPainterPath()
+    letters.addText(QPointF(0, 0), _font(size, bold=True), TRAINING_MARK)
+    centre = letters.boundingRect().center()
+    painter.save()
+    if spare is not None:
+        area, hole = QPainterPath(), QPainterPath()
+        area.addRect(QRectF(0, 0, width, height))
+        hole.addRect(spare.adjusted(-3, -3, 3, 3))
+        painter.setClipPath(area.subtracted(hole))
+    painter.setPen(QPen(Qt.GlobalColor.black, max(0.5, size / 60)))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    for index in range(tiles):
+        painter.save()
+        painter.translate(width / 2, tile * (index + 0.5))
+        painter.rotate(-math.degrees(angle))
+        painter.translate(-centre)
+        painter.drawPath(letters)
+        painter.restore()
+    painter.restore()
+
+
+def _cut_line(painter: QPainter, width: float, y: float) -> None:
+    """A dashed line across the ticket with "Couper ici" in its middle."""
+    font = _font(_STYLES[Layout.TICKET].small)
+    metrics = QFontMetricsF(font)
+    label = metrics.horizontalAdvance(CUT_LINE) + 12
+    painter.save()
+    painter.setPen(QPen(Qt.GlobalColor.black, 1.0, Qt.PenStyle.DashLine))
+    painter.drawLine(QPointF(0, y), QPointF((width - label) / 2, y))
+    painter.drawLine(QPointF((width + label) / 2, y), QPointF(width, y))
+    painter.setPen(QPen(Qt.GlobalColor.black))
+    painter.setFont(font)
+    box = QRectF(0, y - metrics.height(), width, metrics.height() * 2)
+    painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), CUT_LINE)
+    painter.restore()
+
+
+def _run_tickets(receipts: Sequence[ReceiptInput], width: float, painter: QPainter | None) -> float:
+    """Tickets top to bottom, a cut line between two; returns the height in points."""
+    y = 0.0
+    for index, data in enumerate(receipts):
+        if index:
+            if painter:
+                _cut_line(painter, width, y + CUT_GAP / 2)
+            y += CUT_GAP
+        if painter:
+            painter.save()
+            painter.translate(0, y)
+            if data.training:  # behind the ticket's text, all along it
+                geometry = _run(data, Layout.TICKET, width, None)
+                paint_training_mark(painter, width, geometry.height, geometry.qr)
+        y += _run(data, Layout.TICKET, width, painter).height
+        if painter:
+            painter.restore()
+    return y
+
+
 # -- Painting ------------------------------------------------------------------------------------
+
+
+def _fitted(painter: QPainter, page: QRectF, height_for) -> tuple[float, float]:
+    """The width in points to lay out at and the scale from points to the painter's pixels,
+    so that content of ``height_for(width)`` points fits ``page``: shrunk evenly, never cut."""
+    points = painter.device().logicalDpiY() / 72
+    width, height = page.width() / points, page.height() / points
+    shrink = 1.0
+    needed = height_for(width)
+    if needed > height:
+        shrink = height / needed
+        width /= shrink  # laid out wider, then shrunk: fewer wrapped lines, still fits
+    return width, points * shrink
+
+
+def _begin(painter: QPainter, page: QRectF, scale: float) -> None:
+    painter.save()
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    painter.translate(page.topLeft())
+    painter.scale(scale, scale)
 
 
 def paint_receipt(painter: QPainter, page: QRectF, data: ReceiptInput, layout: Layout) -> None:
     """Paint the receipt into ``page`` (in the painter's device pixels). When the content is
     taller than the page it is shrunk evenly to fit, never cut."""
-    points = painter.device().logicalDpiY() / 72
-    width, height = page.width() / points, page.height() / points
-    shrink = 1.0
-    needed = measure_receipt(data, layout, width).height
-    if needed > height:
-        shrink = height / needed
-        width /= shrink  # laid out wider, then shrunk: fewer wrapped lines, still fits
-    painter.save()
-    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-    painter.translate(page.topLeft())
-    painter.scale(points * shrink, points * shrink)
+    if layout == Layout.TICKET:
+        paint_tickets(painter, page, [data])
+        return
+    width, scale = _fitted(painter, page, lambda w: measure_receipt(data, layout, w).height)
+    _begin(painter, page, scale)
+    if data.training:  # behind the text, across the whole page
+        qr = measure_receipt(data, layout, width).qr
+        paint_training_mark(painter, width, page.height() / scale, qr)
     _run(data, layout, width, painter)
     painter.restore()
 
 
-def _page_layout(data: ReceiptInput, layout: Layout) -> QPageLayout:
+def paint_tickets(painter: QPainter, page: QRectF, receipts: Sequence[ReceiptInput]) -> None:
+    """Paint tickets one after the other into ``page``, shrunk evenly if they do not fit."""
+    width, scale = _fitted(painter, page, lambda w: _run_tickets(receipts, w, None))
+    _begin(painter, page, scale)
+    _run_tickets(receipts, width, painter)
+    painter.restore()
+
+
+def _page_layout(receipts: Sequence[ReceiptInput], layout: Layout) -> QPageLayout:
     left, top, right, bottom = _STYLES[layout].margins_mm
     if layout == Layout.PAGE:
         size = QPageSize(QPageSize.PageSizeId.A5)
     else:
-        content_mm = measure_receipt(data, layout).height / POINTS_PER_MM
+        content_mm = measure_tickets(receipts) / POINTS_PER_MM
         size = QPageSize(
             QSizeF(_PAGE_WIDTH_MM[layout], round(top + content_mm + bottom + 0.5, 1)),
             QPageSize.Unit.Millimeter,
@@ -365,9 +518,15 @@ def _page_layout(data: ReceiptInput, layout: Layout) -> QPageLayout:
 
 
 def _paint_on(
-    device: QPagedPaintDevice, resolution: int, data: ReceiptInput, layout: Layout
+    device: QPagedPaintDevice,
+    resolution: int,
+    receipts: Sequence[ReceiptInput],
+    layout: Layout,
 ) -> None:
-    if not device.setPageLayout(_page_layout(data, layout)):
+    """One A5 page per receipt, or all the tickets on one long ticket."""
+    if not receipts:
+        raise ValueError("no receipt to paint")
+    if not device.setPageLayout(_page_layout(receipts, layout)):
         # A printer without this paper size: its own page is used, shrunk to fit if need be.
         _log.info("the printer refused the %s page size; using its own page", layout)
     painter = QPainter()
@@ -376,24 +535,50 @@ def _paint_on(
     try:
         # The painter's origin is the top left of the printable area.
         paint_rect = device.pageLayout().paintRectPixels(resolution)
-        paint_receipt(painter, QRectF(0, 0, paint_rect.width(), paint_rect.height()), data, layout)
+        page = QRectF(0, 0, paint_rect.width(), paint_rect.height())
+        if layout == Layout.TICKET:
+            paint_tickets(painter, page, receipts)
+            return
+        for index, data in enumerate(receipts):
+            if index and not device.newPage():
+                raise RuntimeError("could not start a new page")
+            paint_receipt(painter, page, data, layout)
     finally:
         painter.end()
 
 
+def _document_name(receipts: Sequence[ReceiptInput]) -> str:
+    numbers = ", ".join(data.validation.receipt_no for data in receipts)
+    name = "Reçus pass'Sport" if len(receipts) > 1 else "Reçu pass'Sport"
+    if any(data.training for data in receipts):
+        name += " (formation, sans valeur)"
+    return f"{name} {numbers}"
+
+
 def write_pdf(path: Path, data: ReceiptInput, layout: Layout) -> Path:
     """Write the receipt as a one-page PDF at ``path`` and return the path."""
+    return write_pdf_many(path, [data], layout)
+
+
+def write_pdf_many(path: Path, receipts: Sequence[ReceiptInput], layout: Layout) -> Path:
+    """Write several receipts in one PDF at ``path``: one A5 page each, or one ticket page
+    with all of them, a cut line between two. Returns the path."""
     writer = QPdfWriter(str(path))
     writer.setResolution(PDF_DPI)
-    writer.setTitle(f"Reçu pass'Sport {data.validation.receipt_no}")
+    writer.setTitle(_document_name(receipts))
     writer.setCreator("pass'Sport Club")
-    _paint_on(writer, PDF_DPI, data, layout)
+    _paint_on(writer, PDF_DPI, receipts, layout)
     return path
 
 
 def print_receipt(printer: QPrinter, data: ReceiptInput, layout: Layout) -> None:
     """Paint the receipt on ``printer`` (already chosen, e.g. by a print dialog); the page
     size and margins are set from the layout."""
+    print_receipts(printer, [data], layout)
+
+
+def print_receipts(printer: QPrinter, receipts: Sequence[ReceiptInput], layout: Layout) -> None:
+    """Several receipts as one print job: one A5 page each, or one continuous ticket."""
     printer.setFullPage(False)
-    printer.setDocName(f"Reçu pass'Sport {data.validation.receipt_no}")
-    _paint_on(printer, printer.resolution(), data, layout)
+    printer.setDocName(_document_name(receipts))
+    _paint_on(printer, printer.resolution(), receipts, layout)

@@ -1,4 +1,7 @@
-"""The always-visible status area: connection, what waits to be sent, last send."""
+"""The always-visible status area: connection, what waits to be sent, last send.
+
+In training it speaks of the training server ("serveur d'essai"), never of the national
+service: nothing there is sent for real, so nothing may say it was."""
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
@@ -17,8 +20,10 @@ class SyncBridge(QObject):
 
 
 class StatusArea(QWidget):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, training: bool = False) -> None:
         super().__init__(parent)
+        self.training = False
+        self._pending = 0
         self.setObjectName("statusBar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout = QHBoxLayout(self)
@@ -37,15 +42,35 @@ class StatusArea(QWidget):
         layout.addWidget(self.connection, 1)
         layout.addWidget(self.pending)
         layout.addWidget(self.send_now)
+        if training:
+            self.set_training(True)
+
+    def set_training(self, training: bool) -> None:
+        """Speak of the training server (True) or of the national service (False)."""
+        self.training = training
+        hint = texts.TRAINING_SEND_NOW_HINT if training else texts.SEND_NOW_HINT
+        self.send_now.setText(texts.TRAINING_SEND_NOW if training else texts.SEND_NOW)
+        self.send_now.setToolTip(hint)
+        self.send_now.setAccessibleDescription(hint)
+        if training:
+            self.connection.setText(texts.TRAINING_SYNC_STATES["idle"])
+            self.connection.setAccessibleName(self.connection.text())
+        self.set_pending(self._pending)
 
     def set_pending(self, count: int) -> None:
-        self.pending.setText(texts.waiting_to_send(count))
+        self._pending = count
+        words = texts.training_waiting if self.training else texts.waiting_to_send
+        self.pending.setText(words(count))
         self.pending.setAccessibleName(self.pending.text())
 
     def show_sync(self, status: SyncStatus) -> None:
-        parts = [texts.SYNC_STATES.get(status.state, "")]
+        states = texts.TRAINING_SYNC_STATES if self.training else texts.SYNC_STATES
+        parts = [states.get(status.state, "")]
         if status.last_sent_at is not None:
-            parts.append(texts.last_sent(french.clock(status.last_sent_at)))
+            when = french.clock(status.last_sent_at)
+            parts.append(
+                texts.training_last_exchange(when) if self.training else texts.last_sent(when)
+            )
         if status.state == "offline" and status.retry_in_s is not None:
             parts.append(texts.next_try(status.retry_in_s))
         if status.to_check:

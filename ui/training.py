@@ -3,31 +3,59 @@
 Everything lives in a temporary folder (its own database, the server's database);
 leaving training stops the server and deletes the folder, so nothing reaches the
 real data. The token stays in memory: no keyring is touched.
+
+Training never looks real: the window, its status area, its receipts and the treasurer's
+summary sheet are all built knowing they are in training (one flag where each is made,
+below), and none of them says that anything was sent to the national service.
 """
 
 import shutil
 import tempfile
 from collections.abc import Callable
 from datetime import datetime
+from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from app.desk import Desk, utc_now
-from app.seasons import load_seasons
+from app.seasons import SeasonTable, load_seasons
 from app.settings import Settings
 from app.store import open_store
+from app.treasury import Treasury
 from app.vault import Vault, new_key
 from sync.link import NationalLink
 from sync.server import ReferenceServer
-from sync.training import TRAINING_ENROLMENT_CODE, TrainingCode, training_codes
+from sync.training import (
+    TRAINING_ENROLMENT_CODE,
+    CodeCategory,
+    TrainingCode,
+    training_codes_on,
+)
 from ui import french, texts
-from ui.printing import ReceiptPrinter
+from ui.printing import ReceiptPrinter, ask_pdf_path, ask_printer
 from ui.status import SyncBridge
+from ui.style import current_scale, icon
+from ui.treasurer_flow import Dialogs, TreasurerFlow
 from ui.widgets import Page, details_form
 
 SEED = 1
+
+
+def code_note(code: TrainingCode) -> str:
+    """What the desk does with ``code``, in one short French line."""
+    if code.category is CodeCategory.AVAILABLE and code.aeeh:
+        return texts.TRAINING_NOTES["available_aeeh"]
+    return texts.TRAINING_NOTES[code.category.value]
 
 
 class TrainingCodesPage(Page):
@@ -35,8 +63,16 @@ class TrainingCodesPage(Page):
 
     start = Signal()
 
-    def __init__(self, codes: list[TrainingCode], parent=None) -> None:
+    def __init__(
+        self, codes: list[TrainingCode], open_year: int | None = None, parent=None
+    ) -> None:
         super().__init__(texts.TRAINING_CODES, texts.TRAINING_CODES_INTRO, parent)
+        season = QLabel(
+            texts.training_season(open_year) if open_year else texts.TRAINING_NO_OPEN_SEASON
+        )
+        season.setObjectName("intro")
+        season.setWordWrap(True)
+        self.body.addWidget(season)
         self.start_button = QPushButton(texts.TRAINING_START)
         self.start_button.setObjectName("primary")
         self.start_button.setAutoDefault(True)
@@ -45,7 +81,7 @@ class TrainingCodesPage(Page):
         rows = [
             (
                 c.code,
-                f"{c.first_name} {c.last_name}, {french.short_date(c.birth_date)}. {c.note_fr}",
+                f"{c.first_name} {c.last_name}, {french.short_date(c.birth_date)}. {code_note(c)}",
             )
             for c in codes
         ]
@@ -56,18 +92,49 @@ class TrainingCodesPage(Page):
         self.start_button.setFocus()
 
 
-def _beside_banner(window, button: QPushButton) -> None:
-    """Put the way out of training next to the banner that says training is on, rather
-    than in the top bar, which must stay narrow enough for text at 200 %."""
+def _training_bar(window, button: QPushButton) -> QLabel:
+    """The banner that says training is on, made unmistakable: a warning icon, "Mode
+    formation : exercice sans valeur" in large letters above the sentence, and the way out
+    beside it rather than in the top bar, which must stay narrow enough for text at 200 %.
+    The large letters are relative to the text size, so they follow the setting."""
+    plain = f"{texts.TRAINING_MARK}. {texts.TRAINING_BANNER}"
+    window.show_banner(
+        f'<span style="font-size: large">{escape(texts.TRAINING_MARK)}</span>'
+        f"<br>{escape(texts.TRAINING_BANNER)}"
+    )
+    window.banner.setTextFormat(Qt.TextFormat.RichText)
+    window.banner.setAccessibleName(plain)
     outer = window.centralWidget().layout()
     bar = QWidget()
     bar.setObjectName("trainingBar")
     bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
     row = QHBoxLayout(bar)
-    row.setContentsMargins(0, 0, 16, 0)
+    row.setContentsMargins(16, 0, 16, 0)
+    mark = QLabel()
+    mark.setObjectName("banner")  # the banner's own colours, in the training bar
+    size = round(36 * current_scale())
+    mark.setPixmap(icon("warning").pixmap(size, size))
+    mark.setAccessibleName(texts.RESULT_ICON_NAMES["warning"])
     outer.insertWidget(outer.indexOf(window.banner), bar)
+    row.addWidget(mark, 0, Qt.AlignmentFlag.AlignVCenter)
     row.addWidget(window.banner, 1)
     row.addWidget(button)
+    return window.banner
+
+
+class _AskBeforeClosing(QObject):
+    """Closing the training window asks first, as the button does."""
+
+    def __init__(self, session: "TrainingSession") -> None:
+        super().__init__()
+        self._session = session
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Close and not self._session.leaving:
+            event.ignore()
+            self._session.ask_to_leave()
+            return True
+        return False
 
 
 class TrainingSession:
@@ -77,17 +144,29 @@ class TrainingSession:
         settings: Settings,
         on_leave: Callable[[], None],
         clock: Callable[[], datetime] = utc_now,
+        choose_printer: Callable[[QWidget | None], QPrinter | None] = ask_printer,
+        choose_pdf: Callable[[QWidget | None, str], Path | None] = ask_pdf_path,
+        dialogs: Dialogs | None = None,
     ) -> None:
         self._real_desk = real_desk
         self._clock = clock
         self._settings = settings
         self._on_leave = on_leave
+        self._choose_printer = choose_printer
+        self._choose_pdf = choose_pdf
+        self._dialogs = dialogs
+        self.seasons: SeasonTable = load_seasons()
         self.folder = Path(tempfile.mkdtemp(prefix="passsport-formation-"))
-        self.codes = training_codes(SEED)
+        # Only the codes that do on this day what their note says.
+        self.codes = training_codes_on(clock(), self.seasons, SEED)
         self.server = ReferenceServer(self.folder / "national.sqlite3", seed=SEED, clock=clock)
         self.desk: Desk | None = None
+        self.treasury: Treasury | None = None
         self.link: NationalLink | None = None
         self.window = None
+        self.leave_question: QMessageBox | None = None
+        self.leaving = False
+        self._close_filter = _AskBeforeClosing(self)
 
     def start(self):
         from ui.window import MainWindow  # the window also offers training: built on demand
@@ -97,13 +176,13 @@ class TrainingSession:
         # A key of its own, in memory only: the training data dies with the session.
         vault = Vault(new_key())
         conn = open_store(database, self.folder / "backups", vault)
-        self.desk = Desk(conn, load_seasons(), self._clock, vault)
+        self.desk = Desk(conn, self.seasons, self._clock, vault)
         profile = self._real_desk.club_profile()
         if profile is not None:
             self.desk.save_club_profile(
                 profile.name, profile.siret, profile.rna, profile.federation
             )
-        bridge = SyncBridge()
+        self.bridge = bridge = SyncBridge()
         self.link = NationalLink(
             database,
             bridge.publish,
@@ -114,11 +193,25 @@ class TrainingSession:
         )
         self.link.enrol(url, TRAINING_ENROLMENT_CODE)  # in-process server on loopback
         self.link.start()
+        self.treasury = Treasury(database, vault, self.seasons, self._clock)
+        self.printer = printer = ReceiptPrinter(
+            self.desk, self._settings, self._choose_printer, self._choose_pdf, training=True
+        )
         window = MainWindow(
-            self.desk, self._settings, ReceiptPrinter(self.desk, self._settings), self.link, bridge
+            self.desk, self._settings, printer, self.link, bridge, treasury=self.treasury
+        )
+        window.status.set_training(True)
+        # The treasurer practises too, on the training data, with a marked summary sheet.
+        window.treasurer = TreasurerFlow(
+            self.treasury,
+            window.tasks,
+            window,
+            self._dialogs,
+            portal_offered=lambda: False,  # the training desk is linked to its server
+            on_added=self.desk.reload_search,
+            training=True,
         )
         window.setWindowTitle(f"{texts.APP_TITLE} · {texts.TASK_TRAINING}")
-        window.show_banner(texts.TRAINING_BANNER)
         window.home.add_task(
             "training_codes",
             texts.TRAINING_CODES,
@@ -126,31 +219,93 @@ class TrainingSession:
             texts.TRAINING_CODES_INTRO,
             lambda: self._show_codes(window),
         )
-        leave = QPushButton(texts.TRAINING_LEAVE)
-        leave.setAutoDefault(True)
-        leave.clicked.connect(self.leave)
-        _beside_banner(window, leave)
+        self.leave_button = QPushButton(texts.TRAINING_LEAVE)
+        self.leave_button.setAutoDefault(True)
+        self.leave_button.clicked.connect(self.ask_to_leave)
+        self.mark = _training_bar(window, self.leave_button)
+        window.installEventFilter(self._close_filter)
         window.closed.connect(self.leave)
         self.window = window
         window.show()
         return window
 
     def _show_codes(self, window) -> None:
-        page = TrainingCodesPage(self.codes)
+        season = self.seasons.for_date(self._clock())
+        page = TrainingCodesPage(self.codes, season.year if season else None)
         page.start.connect(window.start_validation)
         window.show_page(page)
 
+    def practice_count(self) -> int:
+        """How many registrations were made in this session (cancelled ones too)."""
+        if self.treasury is None:
+            return 0
+        return sum(self.treasury.summary(year).count for year in self.treasury.years())
+
+    def ask_to_leave(self) -> QMessageBox | None:
+        """Ask before erasing the practice: staying is the default answer. The question is
+        window-modal and does not block; answering "Quitter" leaves."""
+        if self.window is None:
+            return None
+        if self.leave_question is not None and self.leave_question.isVisible():
+            self.leave_question.raise_()
+            return self.leave_question
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(texts.TRAINING_LEAVE)
+        box.setText(texts.TRAINING_LEAVE_TITLE)
+        box.setInformativeText(texts.training_leave_question(self.practice_count()))
+        leave = box.addButton(texts.TRAINING_LEAVE_CONFIRM, QMessageBox.ButtonRole.AcceptRole)
+        stay = box.addButton(texts.TRAINING_STAY, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(lambda _: self._answered(box, leave))
+        self.leave_question = box
+        box.open()
+        return box
+
+    def _answered(self, box: QMessageBox, leave: QPushButton) -> None:
+        self.leave_question = None
+        if box.clickedButton() is leave:
+            self.leave()
+
+    def _real_window(self):
+        """The window that started this session: it keeps it as ``window.training``."""
+        from ui.window import MainWindow
+
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and getattr(widget, "training", None) is self:
+                return widget
+        return None
+
     def leave(self) -> None:
-        """Stop everything and delete the training folder."""
+        """Stop everything and delete the training folder, without asking (the button
+        and closing the window ask first: :meth:`ask_to_leave`)."""
         window, self.window = self.window, None
         if window is None:
             return  # already left (closing the window calls this again)
+        self.leaving = True
         if self.link is not None:
-            self.link.stop()
-        window.close()
+            self.link.stop()  # its thread has ended: no more news from the server
+        # News already on its way would reach a window whose data is closed: dropped.
+        self.bridge.status.disconnect(window.on_sync_status)
+        QCoreApplication.removePostedEvents(window, QEvent.Type.MetaCall)
+        # Without asking again (the question was asked, or the caller knows): every
+        # practice registration goes anyway.
+        window.close_now()
+        window.removeEventFilter(self._close_filter)
+        if self.treasury is not None:
+            self.treasury.close()
+            self.treasury = None
         if self.desk is not None:
             self.desk.close()
             self.desk = None
         self.server.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+        real = self._real_window()
+        if real is not None:
+            # Back to the start of the real desk, without what it said before training.
+            real.training = None
+            real.clear_message()
+            real.go_home()
         self._on_leave()

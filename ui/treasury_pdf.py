@@ -2,7 +2,8 @@
 
 One A4 page: the club's identity, the season, the totals per state, what the State owes,
 what it paid and what is missing, and a signature line. Real text (it can be searched and
-read aloud), black on white. It carries totals only: no young person's name.
+read aloud), black on white. It carries totals only: no young person's name. Made in
+training mode, it says "FORMATION — SANS VALEUR" in a box, in a line and across the page.
 """
 
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from app.exports import write_stream
 from app.treasury import SeasonSummary
 from ui import french
 from ui import texts as words
+from ui.receipt import TRAINING_MARK, paint_training_mark, registration
 
 PDF_DPI = 300
 MARGIN_MM = 18
@@ -29,6 +31,7 @@ class SummaryInput:
     club: ClubProfile
     summary: SeasonSummary
     made_at: datetime  # aware
+    training: bool = False  # made on the training data: marked as worthless
 
 
 @cache
@@ -77,6 +80,16 @@ class _Page:
     def line(self, text: str, font: QFont, after: float = 3) -> None:
         self.y += self.text(text, font, after=after)
 
+    def boxed(self, text: str, font: QFont) -> None:
+        height = QFontMetricsF(font).height() + 12
+        self.p.setPen(QPen(Qt.GlobalColor.black, 3))
+        box = QRectF(1.5, self.y + 1.5, self.width - 3, height - 3)
+        self.p.drawRect(box)
+        self.p.setFont(font)
+        self.p.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
+        self.p.setPen(QPen(Qt.GlobalColor.black))
+        self.y += height + 8
+
     def rule(self, gap: float = 6, weight: float = 0.8) -> None:
         self.y += gap
         self.p.setPen(QPen(Qt.GlobalColor.black, weight))
@@ -94,16 +107,23 @@ class _Page:
         self.y += max(heights) + 3
 
 
-def paint_summary(painter: QPainter, width: float, data: SummaryInput) -> None:
-    """Paint the sheet in a painter already scaled to points, ``width`` points wide."""
+def paint_summary(painter: QPainter, width: float, data: SummaryInput, height: float = 0) -> None:
+    """Paint the sheet in a painter already scaled to points, ``width`` points wide (and
+    ``height`` high: the training mark goes across it)."""
     s, club = data.summary, data.club
+    if data.training and height:
+        paint_training_mark(painter, width, height)
     page = _Page(painter, width)
     painter.setPen(QPen(Qt.GlobalColor.black))
     body, bold, small = _font(11), _font(11, bold=True), _font(9)
     page.line(words.PDF_TITLE, _font(20, bold=True), after=2)
     page.line(words.pdf_season(s.year), _font(15, bold=True), after=10)
+    if data.training:
+        page.boxed(TRAINING_MARK, _font(20, bold=True))
+        page.line(words.TRAINING_SUMMARY_LINE, bold, after=10)
     page.line(club.name, _font(13, bold=True))
-    page.line(f"SIRET{COLON} {club.siret_display}    RNA{COLON} {club.rna}", body)
+    label, number = registration(club)
+    page.line(f"SIRET{COLON} {club.siret_display}    {label} {number}".rstrip(), body)
     if club.federation:
         page.line(f"{words.PDF_FEDERATION}{COLON} {club.federation}", body)
     page.line(f"{words.PDF_MADE_ON} {french.moment(data.made_at)}.", body, after=2)
@@ -148,7 +168,8 @@ def summary_pdf_bytes(data: SummaryInput) -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(PDF_DPI)
-    writer.setTitle(f"{words.PDF_TITLE} {data.summary.year}")
+    title = f"{words.PDF_TITLE} {data.summary.year}"
+    writer.setTitle(f"{title} ({words.TRAINING_MARK})" if data.training else title)
     writer.setCreator("pass'Sport Club")
     margins = QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
     writer.setPageLayout(
@@ -168,8 +189,8 @@ def summary_pdf_bytes(data: SummaryInput) -> bytes:
         painter.setRenderHints(
             QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
         )
-        width = writer.pageLayout().paintRect(QPageLayout.Unit.Point).width()
-        paint_summary(painter, width, data)
+        area = writer.pageLayout().paintRect(QPageLayout.Unit.Point)
+        paint_summary(painter, area.width(), data, area.height())
     finally:
         painter.end()
     buffer.close()
