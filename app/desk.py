@@ -41,6 +41,9 @@ class Desk:
         self._clock = clock
         self.volunteer = ""  # first name given at the start of a desk session
         self._index = search.SearchIndex()
+        # Called after each registration or change of one is saved (committed), with it:
+        # the interface counts them to back up after the day's work. They must not raise.
+        self.after_save: list[Callable[[Validation], None]] = []
 
     def close(self) -> None:
         self._conn.close()
@@ -182,6 +185,8 @@ class Desk:
 
     def _noted(self, saved: Validation) -> Validation:
         self._index.note(saved)
+        for callback in self.after_save:
+            callback(saved)
         return saved
 
     def prepare_search(self, conn: sqlite3.Connection) -> search.SearchIndex:

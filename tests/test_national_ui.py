@@ -1,7 +1,9 @@
 """The national service in the window: enrolment, status, answers, the list to check,
 training mode. Real widgets, a real reference server on 127.0.0.1."""
 
+import keyring
 import pytest
+from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -10,6 +12,7 @@ from app.settings import Settings
 from app.validations import State
 from sync.link import NationalLink
 from tests.ui_helpers import PdfPrinters
+from ui.accessibility import cut_off_problems, widget_problems
 from ui.app import make_application
 from ui.national_pages import EnrolPage, ToCheckPage
 from ui.printing import ReceiptPrinter
@@ -114,3 +117,32 @@ def test_refused_registrations_appear_in_the_list_to_check(qtbot, window, server
     assert page.results.count() == 1
     text = page.results.item(0).text()
     assert "Martin" in text and "déjà enregistré par un autre ordinateur du club" in text
+
+
+def test_without_a_keyring_the_link_page_says_so_before_anything_is_typed(qtbot, window):
+    keyring.set_keyring(fail.Keyring())  # a Linux computer with neither gnome-keyring nor KWallet
+    window.home.buttons["admin"].setFocus()
+    qtbot.keyClick(window.home.buttons["admin"], Qt.Key.Key_Return)
+    admin = window.stack.currentWidget()
+    admin.buttons["enrol"].setFocus()
+    qtbot.keyClick(admin.buttons["enrol"], Qt.Key.Key_Return)
+    page = window.stack.currentWidget()
+    assert isinstance(page, EnrolPage)
+    assert page.no_keyring is not None and page.no_keyring.isVisible()
+    assert not page.url.isVisible() and not page.code.isVisible(), "no form that cannot work"
+    assert not page.button.isVisible()
+    said = page.no_keyring.accessibleName()
+    assert "ne peut pas être relié pour l'instant" in said
+    assert "pas de trousseau de mots de passe" in said
+    assert "installez gnome-keyring ou KWallet, puis relancez" in said, "what to do"
+    assert "sans connexion" in said, "and that the desk still works"
+    assert QApplication.focusWidget() is page.no_keyring, "read first"
+    assert widget_problems(window) == [] and cut_off_problems(window) == []
+
+
+def test_with_a_keyring_the_link_page_asks_for_the_code_and_names_the_keyring(qtbot, window):
+    window.enrol()
+    page = window.stack.currentWidget()
+    assert page.no_keyring is None and page.code.isVisible()
+    assert "trousseau de mots de passe de l'ordinateur" in page.intro.text()
+    assert "coffre" not in page.intro.text()

@@ -42,17 +42,18 @@ def shell_for(qtbot, clock, confirm=lambda text: True) -> Shell:
     return shell
 
 
-def close(shell):
-    shell.window.tasks.wait()
-    shell.window.link.stop()
-    shell.window.desk.close()
+def close(shell, qtbot):
+    """Close the window as a user does (a backup first if something changed)."""
+    shell.window.close()
+    qtbot.waitUntil(lambda: not shell.window.isVisible(), timeout=10_000)
+    shell.window.release()
 
 
 def test_start_makes_the_days_backup(qtbot, clock):
     open_desk(clock).close()
     shell = shell_for(qtbot, clock)
     assert len(list_backups(default_paths().backups)) == 1
-    close(shell)
+    close(shell, qtbot)
 
 
 def test_restore_from_a_backup_through_the_window(qtbot, clock):
@@ -77,7 +78,7 @@ def test_restore_from_a_backup_through_the_window(qtbot, clock):
     assert "revenues" in shell.window.message.text()
     aside = list(default_paths().data.glob("club.avant-restauration-*.sqlite3"))
     assert len(aside) == 1, "the file before the restore is kept"
-    close(shell)
+    close(shell, qtbot)
 
 
 def test_a_damaged_database_at_start_leads_to_the_backup_offer(qtbot, clock):
@@ -93,7 +94,7 @@ def test_a_damaged_database_at_start_leads_to_the_backup_offer(qtbot, clock):
     assert [v.first_name for v in shell.window.desk.find("")] == ["Léa"]
     damaged = list(paths.data.glob("club.avant-restauration-*.sqlite3"))
     assert damaged and damaged[0].read_bytes() == b"\x00" * 4096, "never overwritten"
-    close(shell)
+    close(shell, qtbot)
 
 
 def test_a_second_start_brings_the_first_window_up(qtbot):
@@ -118,4 +119,4 @@ def test_the_backup_to_a_usb_key_is_made_off_the_interface(qtbot, clock, tmp_pat
     assert "vérifiée" in shell.window.message.text()
     (copy,) = list_backups(usb)
     assert verify(copy), "checked by its SHA-256 and integrity_check"
-    close(shell)
+    close(shell, qtbot)

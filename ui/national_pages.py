@@ -1,13 +1,15 @@
 """Screens about the national service: enrolling this computer, the list to check."""
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from app.secrets import KeyringUnavailable
+from app.secrets import KeyringUnavailable, secure_keyring_available
 from app.validations import Validation
 from sync.client import CertificateRefused, Refused, RetryLater
 from ui import texts
+from ui.accessibility import announce
 from ui.desk_pages import button_row
+from ui.passphrase import paragraph
 from ui.records import ValidationList, summary_line
 from ui.widgets import Field, Page
 
@@ -30,12 +32,18 @@ def _with_advice(v: Validation) -> str:
 
 
 class EnrolPage(Page):
-    """Type the enrolment code from the national portal; the work is done in the background."""
+    """Type the enrolment code from the national portal; the work is done in the background.
+
+    A computer without a keyring cannot keep the key the national service gives: the page
+    says so as it opens, with what to do, instead of a form that would fail at the end."""
 
     submitted = Signal(str, str)
 
-    def __init__(self, api_url: str, parent=None) -> None:
+    def __init__(
+        self, api_url: str, parent=None, keyring_available=secure_keyring_available
+    ) -> None:
         super().__init__(texts.ENROL_TITLE, texts.ENROL_INTRO, parent)
+        self.no_keyring = None if keyring_available() else self._no_keyring_notice()
         self.url = Field(texts.ENROL_URL)
         self.url.edit.setText(api_url)
         self.url.edit.setMaxLength(200)
@@ -52,6 +60,24 @@ class EnrolPage(Page):
         self.progress = QLabel()
         self.progress.setObjectName("intro")
         self.body.addWidget(self.progress)
+        if self.no_keyring is not None:  # nothing to fill in that could not work
+            for widget in (self.intro, self.url, self.code, self.button, self.progress):
+                widget.hide()
+
+    def _no_keyring_notice(self) -> QLabel:
+        words = [
+            texts.ENROL_NO_KEYRING,
+            texts.ENROL_NO_KEYRING_TODO,
+            texts.ENROL_NO_KEYRING_MEANWHILE,
+        ]
+        notice = paragraph("⚠  " + "\n\n".join(words), "message")
+        notice.setProperty("kind", "warning")
+        notice.setAccessibleName(" ".join(words))
+        # Reachable with Tab and read first: it is the one thing this page has to say.
+        notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        notice.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.body.addWidget(notice)
+        return notice
 
     def _submit(self) -> None:
         url = self.url.text().strip()
@@ -77,6 +103,11 @@ class EnrolPage(Page):
         self.code.edit.setFocus()
 
     def on_shown(self) -> None:
+        if self.no_keyring is not None:
+            self.no_keyring.setFocus()
+            self.no_keyring.setSelection(0, 0)  # read from the start
+            announce(self.no_keyring, self.no_keyring.accessibleName(), "warning")
+            return
         (self.code if self.url.text() else self.url).edit.setFocus()
 
 

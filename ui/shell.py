@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from app import backups
 from app.desk import Desk
@@ -23,6 +23,7 @@ from app.treasury import Treasury
 from sync.link import NationalLink
 from ui import french, texts
 from ui.backups_page import BackupsPage, ask_folder, restore_summary
+from ui.passphrase import PassphraseDialog
 from ui.printing import ReceiptPrinter
 from ui.status import SyncBridge
 from ui.window import MainWindow
@@ -63,36 +64,14 @@ def build_window(desk: Desk, settings: Settings, database: Path, shell=None) -> 
     return window
 
 
-def _secret(label: str) -> str | None:
-    """A passphrase typed in a dialog whose sentence wraps: None when the user gives up."""
-    dialog = QInputDialog()
-    dialog.setWindowTitle(texts.APP_TITLE)
-    dialog.setLabelText(label)
-    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
-    for child in dialog.findChildren(QLabel):
-        child.setWordWrap(True)
-    dialog.setMaximumWidth(640)
-    if dialog.exec() != QInputDialog.DialogCode.Accepted:
-        return None
-    return dialog.textValue()
-
-
 def ask_passphrase(problem: KeyProblem) -> str | None:
     """Ask for the passphrase that protects the data; None when the user gives up."""
     new = problem.details.get("new", False) or problem.reason == "passphrase_too_short"
-    label = texts.PASSPHRASE_NEW if new else texts.PASSPHRASE_ASK
-    if problem.reason in texts.KEY_PROBLEMS:
-        label = f"{texts.KEY_PROBLEMS[problem.reason]}\n\n{label}"
-    while True:
-        first = _secret(label)
-        if first is None or not new:
-            return first
-        again = _secret(texts.PASSPHRASE_AGAIN)
-        if again is None:
-            return None
-        if again == first:
-            return first
-        label = f"{texts.PASSPHRASE_DIFFERENT}\n\n{texts.PASSPHRASE_NEW}"
+    error = "" if problem.reason == "passphrase_needed" else texts.describe(problem)
+    dialog = PassphraseDialog(new, error, problem.details.get("remembered", False))
+    if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
+        return None
+    return dialog.passphrase()
 
 
 def open_with_key(open_desk: Callable[[str | None], Desk]) -> Desk | None:
@@ -141,6 +120,126 @@ class SingleInstance(QObject):
             self.on_raise()
 
 
+class WorkBackups(QObject):
+    """Backups after the day's work: after every ``every`` registrations saved at the
+    desk, and on closing the window when something changed since the last backup.
+
+    Each is made off the interface (the window's background tasks), on its own
+    connection, checked like any backup. A failure loses nothing (the registrations are
+    in the database already) and is said in words. Closing waits for the backup, with
+    the window still answering, but never longer than ``CLOSE_WAIT_MS``.
+    """
+
+    CLOSE_WAIT_MS = 10_000
+
+    def __init__(
+        self,
+        window: MainWindow,
+        database: Path,
+        folder: Path,
+        keep_days: int,
+        every: int = backups.BACKUP_EVERY,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self._database = database
+        self._folder = folder
+        self._keep_days = keep_days
+        self._every = every
+        self.saves = 0  # saved at the desk since the last backup
+        self.running = False
+        self._closing = False  # a close waits for the backup
+        self._may_close = False
+        newest = backups.latest_good(folder)
+        self.mark = backups.mark_of(newest.path) if newest else None
+        self._timer = QTimer(self, singleShot=True, interval=self.CLOSE_WAIT_MS)
+        self._timer.timeout.connect(self._close_now)
+        window.desk.after_save.append(self._counted)
+        window.installEventFilter(self)
+
+    def stop(self) -> None:
+        """The window's data is let go (a restore): no more backups from it."""
+        self.window.removeEventFilter(self)
+        self._timer.stop()
+        if self._counted in self.window.desk.after_save:
+            self.window.desk.after_save.remove(self._counted)
+
+    def _counted(self, _saved) -> None:
+        self.saves += 1
+        if self.saves >= self._every:
+            self.start(backups.AFTER_REGISTRATIONS)
+
+    def changed(self) -> bool:
+        """Whether the data holds something the newest backup does not."""
+        current = backups.mark_of(self._database)
+        return current is not None and current != self.mark
+
+    def start(self, reason: str) -> None:
+        if self.running:
+            return  # the one running holds these too, or the next one will
+        self.running = True
+        counted = self.saves
+        desk, database, folder, keep = (
+            self.window.desk,
+            self._database,
+            self._folder,
+            self._keep_days,
+        )
+
+        def work():
+            conn = connect(database, desk.vault)
+            try:
+                return backups.work_backup(conn, folder, reason, desk.now(), keep)
+            finally:
+                conn.close()
+
+        self.window.tasks.run(work, lambda made: self._made(made, counted), self._failed)
+
+    def _made(self, made: tuple[backups.Backup, str], counted: int) -> None:
+        self.running = False
+        self.mark = made[1]
+        self.saves = max(0, self.saves - counted)
+        if self._closing:
+            self._close_now()
+        elif self.saves >= self._every:
+            self.start(backups.AFTER_REGISTRATIONS)
+
+    def _failed(self, error: BaseException) -> None:
+        self.running = False
+        self.saves = 0  # the next try after as many registrations again, or on closing
+        reason = error.reason if isinstance(error, KnownError) else None
+        log.warning("backup after work not made (%s)", reason or "bug")
+        closing, self._closing = self._closing, False
+        self._timer.stop()
+        self._may_close = closing  # closing again closes at once
+        self.window.show_message(texts.work_backup_failed(reason, closing), "warning")
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is not self.window or event.type() != QEvent.Type.Close:
+            return False
+        if self._may_close or self._closing:
+            self._may_close = True  # a second close does not wait
+            return False
+        if not self.changed():
+            return False
+        event.ignore()
+        self._closing = True
+        self.window.show_message(texts.BACKUP_BEFORE_CLOSING, "info")
+        self.start(backups.ON_CLOSING)
+        self._timer.start()
+        return True
+
+    def _close_now(self) -> None:
+        if self.running:  # CLOSE_WAIT_MS went by: the copy ends (or not) without us
+            log.warning("closing before the backup ended")
+        self._timer.stop()
+        self._closing = False
+        self._may_close = True
+        self.window.close()
+        if self.window.isVisible():  # the window asked to stay (something half typed)
+            self._may_close = False
+
+
 class Shell(QObject):
     def __init__(
         self,
@@ -175,7 +274,18 @@ class Shell(QObject):
             )
         except KnownError as error:
             log.warning("daily backup not made (%s)", error.reason)
+            problem = texts.work_backup_failed(error.reason, closing=False)
+        else:
+            problem = None
         self.window = build_window(desk, self.settings, self.paths.database, self)
+        self.work_backups = WorkBackups(
+            self.window,
+            self.paths.database,
+            self.paths.backups,
+            self.settings.get("backup_keep_days"),
+        )
+        if problem:
+            self.window.show_message(problem, "warning")
         self._prepare_search(desk)
         return True
 
@@ -240,6 +350,7 @@ class Shell(QObject):
     def restore(self, backup: backups.Backup) -> None:
         """Close the data, put the backup in place (the current file kept aside), reopen."""
         old = self.window
+        self.work_backups.stop()  # the file the backup is about to replace is kept aside
         old.release()
         try:
             backups.restore(backup, self.paths.database, datetime.now(UTC))

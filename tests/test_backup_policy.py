@@ -1,0 +1,192 @@
+"""Backups after the day's work: every BACKUP_EVERY registrations at the desk and on
+closing the window after a change, made off the interface, verified, readable with the
+data's own key; a failed backup loses nothing and says so. Real desk, real window, real
+files."""
+
+from datetime import timedelta
+
+from app import backups
+from app.backups import BACKUP_EVERY, list_backups, prune, verify
+from app.desk import Desk
+from app.keys import open_encrypted
+from app.paths import default_paths
+from app.seasons import load_seasons
+from app.settings import Settings
+from app.store import connect
+from tests.factories import open_desk
+from ui.app import make_application
+from ui.shell import Shell
+
+LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def code(number: int) -> str:
+    return f"25-ABCD-EF{LETTERS[number // 24]}{LETTERS[number % 24]}"
+
+
+def register(desk: Desk, number: int, first: str = "Léa") -> None:
+    parsed, _ = desk.read_code(code(number))
+    person = desk.check_person(
+        "Martin", f"{first}{LETTERS[number % 24]}", "15032012", desk.season_of(parsed)
+    )
+    desk.validate(parsed, person)
+
+
+def opener(clock):
+    paths = default_paths()
+
+    def open_desk_with(passphrase):
+        conn, vault = open_encrypted(paths.database, paths.backups, passphrase)
+        return Desk(conn, load_seasons(), clock, vault)
+
+    return open_desk_with
+
+
+def started(qtbot, clock) -> Shell:
+    open_desk(clock).close()  # a club, then the program starts: the day's backup
+    make_application([])
+    paths = default_paths().create()
+    shell = Shell(paths, Settings(paths.settings_file), opener(clock))
+    assert shell.open()
+    qtbot.addWidget(shell.window)
+    shell.window.show()
+    return shell
+
+
+def close_window(qtbot, shell) -> None:
+    shell.window.close()
+    qtbot.waitUntil(lambda: not shell.window.isVisible(), timeout=10_000)
+    shell.window.release()
+
+
+def made(reason: str) -> list[backups.Backup]:
+    return [b for b in list_backups(default_paths().backups) if b.reason.startswith(reason)]
+
+
+def first_names_in(backup: backups.Backup, vault) -> list[str]:
+    """What a backup holds, read with the data's own key, as after a restore."""
+    conn = connect(backup.path, vault)
+    try:
+        return [row[0] for row in conn.execute("SELECT first_name FROM validation_rows")]
+    finally:
+        conn.close()
+
+
+def test_after_every_twenty_registrations_a_checked_backup_holds_them(qtbot, clock):
+    shell = started(qtbot, clock)
+    desk = shell.window.desk
+    for number in range(BACKUP_EVERY - 1):
+        register(desk, number)
+    assert made(backups.AFTER_REGISTRATIONS) == [] and not shell.work_backups.running
+    register(desk, BACKUP_EVERY - 1)
+    qtbot.waitUntil(lambda: not shell.work_backups.running, timeout=10_000)
+    (backup,) = made(backups.AFTER_REGISTRATIONS)
+    assert verify(backup), "checked by its SHA-256 and integrity_check"
+    assert len(first_names_in(backup, desk.vault)) == BACKUP_EVERY
+    for number in range(BACKUP_EVERY, 2 * BACKUP_EVERY):
+        register(desk, number)
+    qtbot.waitUntil(lambda: len(made(backups.AFTER_REGISTRATIONS)) == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: not shell.work_backups.running, timeout=10_000)
+    newest = made(backups.AFTER_REGISTRATIONS)[0]
+    assert len(first_names_in(newest, desk.vault)) == 2 * BACKUP_EVERY
+    assert not shell.window.message.isVisible(), "a backup that worked says nothing"
+    close_window(qtbot, shell)
+
+
+def test_closing_after_a_change_backs_up_the_last_registration(qtbot, clock):
+    shell = started(qtbot, clock)
+    desk = shell.window.desk
+    register(desk, 0, "Tom")
+    vault = desk.vault
+    close_window(qtbot, shell)
+    (backup,) = made(backups.ON_CLOSING)
+    assert verify(backup)
+    assert first_names_in(backup, vault) == ["TomA"]
+
+
+def test_closing_without_a_change_makes_no_backup(qtbot, clock):
+    shell = started(qtbot, clock)
+    before = list_backups(default_paths().backups)
+    shell.window.close()
+    assert not shell.window.isVisible(), "nothing to save: the window closes at once"
+    shell.window.release()
+    assert list_backups(default_paths().backups) == before
+
+
+def test_a_failed_backup_loses_no_registration_and_says_so(qtbot, clock, expected_warnings):
+    shell = started(qtbot, clock)
+    desk = shell.window.desk
+    folder = default_paths().backups
+    for old in folder.iterdir():
+        old.unlink()
+    folder.rmdir()
+    folder.write_text("")  # the backups folder is gone: a file stands in its place
+    for number in range(BACKUP_EVERY):
+        register(desk, number)
+    qtbot.waitUntil(lambda: shell.window.message.isVisible(), timeout=10_000)
+    message = shell.window.message.text()
+    assert "La sauvegarde automatique n'a pas pu être faite" in message
+    assert "restent bien enregistrées" in message
+    assert "Le dossier des sauvegardes de cet ordinateur ne peut pas être écrit" in message
+    assert len(desk.find("")) == BACKUP_EVERY, "every registration is kept"
+    shell.window.close()
+    qtbot.waitUntil(lambda: "fermez à nouveau" in shell.window.message.text(), timeout=10_000)
+    assert shell.window.isVisible(), "the user is told before the window goes"
+    shell.window.close()
+    assert not shell.window.isVisible(), "closing again closes at once"
+    shell.window.release()
+    conn, vault = open_encrypted(default_paths().database, folder.parent / "elsewhere")
+    assert len(Desk(conn, load_seasons(), clock, vault).find("")) == BACKUP_EVERY
+    conn.close()
+    assert expected_warnings, "the failure is logged too"
+    assert {r.levelname for r in expected_warnings} == {"WARNING"}, "an expected failure, no bug"
+
+
+def test_two_backups_in_the_same_second_are_both_kept(desk, tmp_path):
+    first = desk.backup(tmp_path, "inscriptions")
+    second = desk.backup(tmp_path, "inscriptions")
+    assert first.path != second.path and verify(first) and verify(second)
+    assert list_backups(tmp_path)[0].path == second.path, "the last written is the newest"
+
+
+def test_earlier_days_keep_their_last_good_backup_today_keeps_all(desk, clock, tmp_path):
+    day = clock.now
+
+    def at(before: timedelta, reason: str) -> backups.Backup:
+        clock.now = day - before
+        return desk.backup(tmp_path, reason)
+
+    older = [at(timedelta(days=2, hours=h), r) for h, r in ((3, "quotidienne"), (1, "fermeture"))]
+    migration = at(timedelta(days=2, hours=4), "avant-mise-a-jour-v2")
+    good = at(timedelta(days=1, hours=2), "inscriptions")
+    damaged = at(timedelta(days=1, hours=1), "fermeture")
+    ancient = at(timedelta(days=40), "fermeture")
+    today = [at(timedelta(minutes=m), r) for m, r in ((30, "quotidienne"), (10, "fermeture"))]
+    with damaged.path.open("r+b") as stream:
+        stream.seek(4096)
+        stream.write(b"\xff" * 64)
+    prune(tmp_path, day, keep_days=30)
+    left = {b.path for b in list_backups(tmp_path)}
+    assert left == {older[-1].path, migration.path, good.path, *(b.path for b in today)}
+    for gone in (older[0], damaged, ancient):
+        assert not gone.path.exists() and not gone.checksum_path.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == sorted(
+        name for path in left for name in (path.name, f"{path.name}.sha256")
+    ), "nothing else is left beside the backups: no half file, no -wal, no -shm"
+
+
+def test_when_the_days_backup_fails_at_start_the_window_says_so(qtbot, clock, expected_warnings):
+    open_desk(clock).close()
+    paths = default_paths().create()
+    paths.backups.rmdir()
+    paths.backups.write_text("")  # no backups folder can be made
+    make_application([])
+    shell = Shell(paths, Settings(paths.settings_file), opener(clock))
+    assert shell.open(), "the program starts all the same"
+    qtbot.addWidget(shell.window)
+    shell.window.show()
+    assert shell.window.message.isVisible()
+    assert "La sauvegarde automatique n'a pas pu être faite" in shell.window.message.text()
+    assert "Demandez de l'aide" in shell.window.message.text()
+    shell.work_backups.stop()
+    shell.window.release()
