@@ -1,6 +1,11 @@
 """The club's identity: name, SIRET, RNA number and federation.
 
 Asked for at first start, shown on every receipt, changeable later.
+
+The RNA number is ``W`` and 9 characters: the department (two digits, ``2A`` or ``2B`` in
+Corsica), then digits. Associations of Alsace-Moselle (departments 57, 67 and 68) under
+local law are registered at the tribunal judiciaire, not in the RNA: they have no RNA
+number, and their profile stores none.
 """
 
 import re
@@ -16,7 +21,10 @@ from app.store import transaction
 
 NAME_MAX = 120
 FEDERATION_MAX = 120
-_RNA = re.compile(r"W\d{9}")
+_RNA = re.compile(r"W(?:\d\d|2[AB])\d{7}")
+# What the club form sends as the RNA of an association under the local law of
+# Alsace-Moselle, which has none (see ``make_profile``).
+LOCAL_LAW = "droit local"
 _SEPARATORS = re.compile(r"[\s.\-\u00a0\u202f]+")
 
 
@@ -26,6 +34,11 @@ class ClubProfile:
     siret: str
     rna: str
     federation: str = ""
+
+    @property
+    def local_law(self) -> bool:
+        """An association of Alsace-Moselle under local law: it has no RNA number."""
+        return not self.rna
 
     @property
     def siret_display(self) -> str:
@@ -55,17 +68,19 @@ def check_siret(value: str) -> tuple[str, str | None]:
 
 
 def check_rna(value: str) -> tuple[str, str | None]:
-    """The RNA number (``W`` and 9 digits) and ``None``, or a reason code."""
+    """The RNA number (``W`` and 9 characters, ``W2A…`` or ``W2B…`` in Corsica) and
+    ``None``, or what was typed and a reason code."""
     compact = _SEPARATORS.sub("", value).upper()
     if not compact:
-        return compact, "required"
+        return compact, "rna_required"
     if not _RNA.fullmatch(compact):
         return compact, "rna_format"
     return compact, None
 
 
 def make_profile(name: str, siret: str, rna: str, federation: str = "") -> ClubProfile:
-    """A checked profile, or :class:`FormError` naming each wrong field."""
+    """A checked profile, or :class:`FormError` naming each wrong field. ``rna`` is
+    ``LOCAL_LAW`` for an association under the local law of Alsace-Moselle: none is kept."""
     errors: dict[str, str] = {}
     name = _clean_text(name)
     federation = _clean_text(federation)
@@ -76,9 +91,12 @@ def make_profile(name: str, siret: str, rna: str, federation: str = "") -> ClubP
     siret, siret_error = check_siret(siret)
     if siret_error:
         errors["siret"] = siret_error
-    rna, rna_error = check_rna(rna)
-    if rna_error:
-        errors["rna"] = rna_error
+    if rna.strip().lower() == LOCAL_LAW:
+        rna = ""
+    else:
+        rna, rna_error = check_rna(rna)
+        if rna_error:
+            errors["rna"] = rna_error
     if len(federation) > FEDERATION_MAX:
         errors["federation"] = "too_long"
     if errors:

@@ -34,6 +34,7 @@ SETTINGS = {
         # personal data is erased (the control period).
         Setting("backup_keep_days", int, 30, (7, 14, 30, 60, 90)),
         Setting("retention_months", int, 24, (12, 18, 24, 36)),
+        Setting("last_folder", str, ""),  # where the last file was chosen: the next starts there
     )
 }
 

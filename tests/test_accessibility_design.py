@@ -4,7 +4,7 @@ screen readers hear and the sounds at the desk."""
 import re
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible, QFontInfo
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -13,6 +13,7 @@ from app.resources import resource_path
 from tests.screens import open_screen
 from tests.test_desk_ui import Keyboard, validate
 from ui.desk_pages import ResultPage
+from ui.settings_page import SettingsPage
 from ui.style import (
     FONT_FAMILY,
     FONT_FILES,
@@ -90,6 +91,28 @@ def test_text_size_changes_at_once_from_the_keyboard_and_is_kept(qtbot, clock):
         status = QFontInfo(ctx.window.status.pending.font()).pointSizeF()
         assert status == pytest.approx(28, abs=1), "the whole window follows, not the page only"
         assert QApplication.focusWidget() is page.text_size.radios[200], "the focus stays"
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize(("start", "chosen"), [(150, 200), (200, 100)])
+def test_the_size_just_chosen_stays_in_sight_under_the_pointer(qtbot, clock, start, chosen):
+    ctx = open_screen("settings", clock, scale=start / 100)
+    try:
+        ctx.settings.set("text_scale", start)
+        ctx.window.show_page(SettingsPage(ctx.settings))
+        page = ctx.page
+        radio = page.text_size.radios[chosen]
+        page.ensureWidgetVisible(radio)
+        QApplication.processEvents()
+        before = radio.mapTo(page.viewport(), QPoint(0, 0)).y()
+        qtbot.mouseClick(radio, Qt.MouseButton.LeftButton)
+        assert current_scale() == chosen / 100 and ctx.settings.get("text_scale") == chosen
+        QApplication.processEvents()
+        top = radio.mapTo(page.viewport(), QPoint(0, 0)).y()
+        assert top >= 0 and top + radio.height() <= page.viewport().height(), "in sight"
+        assert abs(top - before) <= 2, "it stays where it was, under the pointer"
+        assert QApplication.focusWidget() is radio
     finally:
         ctx.close()
 

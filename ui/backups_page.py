@@ -4,17 +4,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QLabel, QListWidget, QListWidgetItem, QPushButton
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton
 
 from app.backups import Backup, list_backups, verify
 from ui import french, texts
 from ui.desk_pages import ReviewPage, button_row
+from ui.files import chooser_for
 from ui.widgets import Page
 
 
 def ask_folder(parent) -> Path | None:
-    folder = QFileDialog.getExistingDirectory(parent, texts.BACKUP_CHOOSE)
-    return Path(folder) if folder else None
+    """The folder (a USB key) for a copy, chosen in the program's one file dialog."""
+    return chooser_for(parent).folder(parent, texts.BACKUP_CHOOSE)
 
 
 class BackupsPage(Page):

@@ -2,9 +2,9 @@
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton
 
-from app.club import ClubProfile
+from app.club import LOCAL_LAW, ClubProfile
 from app.desk import Desk
 from app.errors import FormError
 from ui import texts
@@ -33,9 +33,20 @@ class ClubForm(Page):
             "rna": Field(texts.CLUB_RNA),
             "federation": Field(texts.CLUB_FEDERATION),
         }
-        for field in self.fields.values():
+        # Alsace-Moselle: an association under local law has no RNA number.
+        self.local_law = QCheckBox(texts.CLUB_LOCAL_LAW)
+        self.local_law.setAccessibleDescription(texts.CLUB_LOCAL_LAW_HINT)
+        self.local_law.toggled.connect(self._local_law_changed)
+        explained = QLabel(texts.CLUB_LOCAL_LAW_HINT)
+        explained.setObjectName("intro")
+        explained.setWordWrap(True)
+        explained.setContentsMargins(52, 0, 0, 8)
+        for key, field in self.fields.items():
             self.body.addWidget(field)
             field.edit.returnPressed.connect(self.save)
+            if key == "rna":
+                self.body.addWidget(self.local_law)
+                self.body.addWidget(explained)
         self.fields["siret"].edit.setMaxLength(40)
         self.fields["rna"].edit.setMaxLength(20)
         profile = desk.club_profile()
@@ -44,6 +55,7 @@ class ClubForm(Page):
             self.fields["siret"].edit.setText(profile.siret_display)
             self.fields["rna"].edit.setText(profile.rna)
             self.fields["federation"].edit.setText(profile.federation)
+            self.local_law.setChecked(profile.local_law)
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton(texts.SAVE)
@@ -62,8 +74,17 @@ class ClubForm(Page):
     def on_shown(self) -> None:
         self.fields["name"].edit.setFocus()
 
+    def _local_law_changed(self, local: bool) -> None:
+        """Under local law there is no RNA number to type: the field is put aside."""
+        rna = self.fields["rna"]
+        rna.edit.setEnabled(not local)
+        if local:
+            rna.set_error(None)
+
     def save(self) -> None:
         values = {key: field.text() for key, field in self.fields.items()}
+        if self.local_law.isChecked():
+            values["rna"] = LOCAL_LAW
         try:
             profile = self._desk.save_club_profile(**values)
         except FormError as error:

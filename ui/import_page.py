@@ -125,6 +125,7 @@ class StateWordings(QWidget):
         layout.addWidget(intro)
         form = QFormLayout()
         form.setVerticalSpacing(10)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # as the columns above
         for wording, count in wordings.items():
             read = meaning(wording)
             text = words.wording_label(wording, count)
@@ -180,6 +181,8 @@ class PreviewPage(BusyPage):
             self.sheet.currentIndexChanged.connect(self.sheet_chosen.emit)
         form = QFormLayout()
         form.setVerticalSpacing(10)
+        # Each column's words above its choice: both have the whole width, at any text size.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.choices: list[QComboBox] = []
         guessed = {index: key for key, index in table.mapping.items()}
         for index, title in enumerate(table.headers):

@@ -7,6 +7,7 @@ stylesheet to every open window.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import QEvent, QPoint
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -86,8 +87,17 @@ class SettingsPage(Page):
         return box
 
     def _set_text_scale(self, scale: int) -> None:
+        chosen = self.text_size.radios[scale]
+        was_at = chosen.mapTo(self.viewport(), QPoint(0, 0)).y()
         self._save("text_scale", scale)
         apply_design(QApplication.instance(), scale / 100)
+        # Every line grows or shrinks. Once the page is laid out again, the choice just
+        # made is where it was on the screen, or as near as the page allows, and always
+        # in sight; the focus stays on it.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        now_at = chosen.mapTo(self.widget(), QPoint(0, 0)).y()
+        self.verticalScrollBar().setValue(now_at - was_at)
+        self.ensureWidgetVisible(chosen, 16, 16)
 
     def _save(self, key: str, value) -> None:
         self._settings.set(key, value)

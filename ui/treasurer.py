@@ -4,7 +4,9 @@ The page shows what the treasury service returns and says what the user asked fo
 through its signals; the flow (ui/treasurer_flow.py) does the work.
 """
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+import math
+
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,7 +27,7 @@ from ui import french
 from ui import texts as words
 from ui.records import ValidationList
 from ui.style import icon
-from ui.widgets import Page
+from ui.widgets import ItemLayout, Page
 
 # Bars are dark enough to stand out (3:1) on white; the words say what each bar is.
 BAR_COLOURS = {
@@ -66,6 +68,97 @@ class AmountBar(QWidget):
         width = max(3.0, (self.width() - 2) * self.fraction)
         painter.fillRect(QRectF(0, (self.height() - height) / 2, width, height), self._colour)
         painter.end()
+
+
+class TileLayout(ItemLayout):
+    """Widgets side by side, as wide as one another, as many to a line as their words allow
+    (up to ``most``): at 200 % the figures and the buttons go two by two, or one below the
+    other, rather than off the side of the screen."""
+
+    def __init__(self, most: int, spacing: int = 12, parent=None) -> None:
+        super().__init__(parent, spacing)
+        self._most = most
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation.Horizontal
+
+    def sizeHint(self) -> QSize:
+        items = self._visible()[: self._most]
+        width = sum(i.sizeHint().width() for i in items) + self._spacing * max(0, len(items) - 1)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSize(self) -> QSize:
+        """The widest tile; the height is the one for the width given (heightForWidth)."""
+        size = QSize()
+        for item in self._visible():
+            size = size.expandedTo(item.minimumSize())
+        return QSize(self._widest(), size.height())
+
+    def _widest(self) -> int:
+        return max((item.sizeHint().width() for item in self._visible()), default=0)
+
+    def _fits(self, items, columns: int, width: int) -> bool:
+        room = width - self._spacing * (columns - 1)
+        return all(
+            sum(i.sizeHint().width() for i in items[start : start + columns]) <= room
+            for start in range(0, len(items), columns)
+        )
+
+    def columns(self, width: int) -> int:
+        """As many to a line as fit, then as few as keep the same number of lines."""
+        items = self._visible()
+        if not items:
+            return 1
+        fit = max(
+            (n for n in range(1, min(self._most, len(items)) + 1) if self._fits(items, n, width)),
+            default=1,
+        )
+        lines = -(-len(items) // fit)
+        return -(-len(items) // lines)
+
+    def _widths(self, line, columns: int, width: int) -> list[int]:
+        """All as wide when that fits; otherwise each its own width and a share of the rest."""
+        room = width - self._spacing * (columns - 1)
+        if self._widest() * columns <= room:
+            return [room // columns] * len(line)
+        hints = [i.sizeHint().width() for i in line]
+        extra = max(0, room - sum(hints)) // len(line)
+        return [hint + extra for hint in hints]
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        items = self._visible()
+        columns = self.columns(rect.width())
+        y = rect.y()
+        for start in range(0, len(items), columns):
+            line = items[start : start + columns]
+            widths = self._widths(line, columns, rect.width())
+            height = max(
+                i.heightForWidth(w) if i.hasHeightForWidth() else i.sizeHint().height()
+                for i, w in zip(line, widths, strict=True)
+            )
+            x = rect.x()
+            for item, w in zip(line, widths, strict=True):
+                if move:
+                    item.setGeometry(QRect(x, y, w, height))
+                x += w + self._spacing
+            y += height + self._spacing
+        return max(0, y - self._spacing - rect.y())
+
+
+class Words(QLabel):
+    """Words on one line when there is room, on two or more when there is not: its
+    preferred width is the whole line, the least the longest word."""
+
+    def __init__(self, text: str = "", parent=None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        line = math.ceil(QFontMetricsF(self.font()).horizontalAdvance(self.text())) + 2
+        line += 2 * self.margin()
+        return QSize(line + margins.left() + margins.right(), hint.height())
 
 
 def _figure(title: str) -> tuple[QFrame, QLabel]:
@@ -120,7 +213,7 @@ class TreasurerPage(Page):
         self.late.hide()
         layout.addWidget(self.late)
 
-        figures = QHBoxLayout()
+        figures = TileLayout(most=4)
         self.figures: dict[str, QLabel] = {}
         self.figure_boxes: dict[str, QFrame] = {}
         for key, title in (
@@ -132,7 +225,7 @@ class TreasurerPage(Page):
             box, value = _figure(title)
             self.figures[key] = value
             self.figure_boxes[key] = box
-            figures.addWidget(box, 1)
+            figures.addWidget(box)
         layout.addLayout(figures)
 
         heading = QLabel(words.BY_STATE)
@@ -147,16 +240,18 @@ class TreasurerPage(Page):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setHorizontalSpacing(18)
         self.grid.setVerticalSpacing(6)
+        # At 200 % the words of a state and the titles wrap: the columns always fit.
         titles = (words.STATE_COLUMN, words.COUNT_COLUMN, words.AMOUNT_COLUMN)
         for column, title in enumerate(titles):
-            label = QLabel(title)
+            label = Words(title)
             label.setFont(font)
             align = Qt.AlignmentFlag.AlignRight if column else Qt.AlignmentFlag.AlignLeft
-            self.grid.addWidget(label, 0, column, align)
+            label.setAlignment(align | Qt.AlignmentFlag.AlignBottom)
+            self.grid.addWidget(label, 0, column)
         self.rows: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
         self.bars: dict[str, AmountBar] = {}
         for line, key in enumerate([*words.SUMMARY_ORDER, "cheques"], start=1):
-            name = QLabel(words.CHEQUES_HELD if key == "cheques" else words.SUMMARY_WORDS[key])
+            name = Words(words.CHEQUES_HELD if key == "cheques" else words.SUMMARY_WORDS[key])
             count, amount = QLabel(), QLabel()
             for column, label in enumerate((name, count, amount)):
                 align = Qt.AlignmentFlag.AlignRight if column else Qt.AlignmentFlag.AlignLeft
@@ -180,8 +275,7 @@ class TreasurerPage(Page):
             self.buttons[key] = made
             return made
 
-        actions = QGridLayout()
-        actions.setHorizontalSpacing(12)
+        actions = TileLayout(most=2)
         made = [
             button("csv", words.EXPORT_CSV, self.export_csv),
             button("xlsx", words.EXPORT_XLSX, self.export_xlsx),
@@ -192,8 +286,8 @@ class TreasurerPage(Page):
         ]
         if with_portal:
             made.insert(3, button("portal", words.TASK_PORTAL, self.portal_assistant, "send"))
-        for index, widget in enumerate(made):
-            actions.addWidget(widget, index // 2, index % 2)
+        for widget in made:
+            actions.addWidget(widget)
         layout.addLayout(actions)
 
         self.progress = QProgressBar()
@@ -216,12 +310,13 @@ class TreasurerPage(Page):
         self.filter.addItem(words.ALL_STATES, None)
         for key in words.STATE_ORDER:
             self.filter.addItem(words.STATE_WORDS[key], key)
-        self.count = QLabel()
         filter_row.addWidget(filter_label)
         filter_row.addWidget(self.filter)
-        filter_row.addSpacing(16)
-        filter_row.addWidget(self.count, 1)
+        filter_row.addStretch(1)
         layout.addLayout(filter_row)
+        self.count = QLabel()  # on a line of its own: at 200 % it does not fit beside
+        self.count.setWordWrap(True)
+        layout.addWidget(self.count)
         self.results = ValidationList(words.LIST_TITLE)
         self.results.setMinimumHeight(200)  # the whole list fits on screen when it has the focus
         self.results.open_record.connect(self.open_record)

@@ -1,17 +1,18 @@
 """The treasurer's actions in the window: the screen, the exports, the portal assistant and
 the import of the portal's extracts. Slow work runs on the background helper with a
-progress bar; the files are chosen in dialogs that the tests replace."""
+progress bar; the files are chosen in the program's one file dialog (ui/files.py), which
+the tests replace."""
 
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.errors import KnownError
 from app.exports import ExportError, safe_file_name
 from app.treasury import Treasury
-from ui import french
+from ui import files, french
 from ui import texts as words
 from ui.desk_flow import Navigator
 from ui.import_page import ImportFlow
@@ -21,48 +22,29 @@ from ui.tasks import Tasks
 from ui.treasurer import TreasurerPage
 from ui.treasury_pdf import SummaryInput, write_summary_pdf
 
-FILTERS = {"csv": "CSV (*.csv)", "xlsx": "Excel (*.xlsx)", "pdf": "PDF (*.pdf)"}
-
 
 class Dialogs:
-    """The questions asked in system dialogs; the tests give answers of their own."""
+    """The questions asked in dialogs; the tests give answers of their own. Files are
+    chosen in the program's one file dialog (ui/files.py), which remembers the folder in
+    the window's settings; ``folder``, when given, is where it opens instead."""
 
     def __init__(self, folder: Path | None = None) -> None:
-        self.folder = folder or next(
-            (p for p in (Path.home() / "Documents", Path.home()) if p.is_dir()), Path.home()
-        )
+        self.folder = folder
+
+    def _chooser(self, parent: QWidget | None) -> files.FileChooser:
+        if self.folder is not None:
+            return files.FileChooser(folder=self.folder)
+        return files.chooser_for(parent)
 
     def save_path(self, parent: QWidget | None, name: str, kind: str) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            parent,
-            "",
-            str(self.folder / name),
-            FILTERS[kind],
-            options=QFileDialog.Option.DontConfirmOverwrite,  # asked by replace() below
-        )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if path.suffix.lower() != f".{kind}":
-            path = path.with_name(f"{path.name}.{kind}")
-        self.folder = path.parent
-        return path
+        """The file to write; whether to replace it is asked by ``replace`` after."""
+        return self._chooser(parent).save_path(parent, name, kind)
 
     def open_path(self, parent: QWidget | None) -> Path | None:
-        chosen, _ = QFileDialog.getOpenFileName(
-            parent, "", str(self.folder), "Tableaux (*.csv *.xlsx *.txt);;Tous (*)"
-        )
-        return Path(chosen) if chosen else None
+        return self._chooser(parent).open_path(parent, (files.TABLES, files.EVERYTHING))
 
     def replace(self, parent: QWidget | None, path: Path) -> bool:
-        box = QMessageBox(parent)
-        box.setWindowTitle(words.REPLACE_TITLE)
-        box.setText(words.replace_question(path.name))
-        yes = box.addButton(words.REPLACE_YES, QMessageBox.ButtonRole.AcceptRole)
-        no = box.addButton(words.REPLACE_NO, QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(no)
-        box.exec()
-        return box.clickedButton() is yes
+        return files.ask_replace(parent, path)
 
     def copy(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
@@ -77,8 +59,10 @@ class TreasurerFlow:
         dialogs: Dialogs | None = None,
         portal_offered: Callable[[], bool] = lambda: True,
         on_added: Callable[[], None] | None = None,
+        training: bool = False,
     ) -> None:
         self._treasury = treasury
+        self._training = training  # practice data: the summary sheet says so
         self._tasks = tasks
         self._nav = nav
         self.dialogs = dialogs or Dialogs()
@@ -144,7 +128,8 @@ class TreasurerFlow:
             return
         path, overwrite = chosen
         club = self._treasury.club_profile()
-        data = SummaryInput(club, self._treasury.summary(page.year()), self._treasury.now())
+        summary = self._treasury.summary(page.year())
+        data = SummaryInput(club, summary, self._treasury.now(), training=self._training)
         try:
             write_summary_pdf(path, data, overwrite)
         except (ExportError, OSError) as error:
