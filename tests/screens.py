@@ -109,7 +109,7 @@ def open_screen(name: str, clock: Clock | None = None, scale: float = 1.0) -> Co
     wait_until(lambda: _focus_in(window))
     ctx = Context(desk, window, settings, printers)
     ctx.cleanups.append(treasury.close)
-    ctx.cleanups.append(window.close)
+    ctx.cleanups.append(window.close_now)  # a screen left half typed asks nothing
     SCREENS[name](ctx)
     QApplication.processEvents()
     return ctx

@@ -36,7 +36,7 @@ def window(qtbot, desk, clock, tmp_path):
         bridge,
         start_training=lambda w: None,
     )
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=lambda shown: shown.close_now())
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)

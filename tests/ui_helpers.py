@@ -49,7 +49,8 @@ def open_window(
     printers = printers or PdfPrinters(default_paths().data)
     printer = ReceiptPrinter(desk, settings, printers.printer, printers.pdf_path)
     window = MainWindow(desk, settings, printer)
-    qtbot.addWidget(window)
+    # At the end of a test, a window left half typed closes without asking.
+    qtbot.addWidget(window, before_close_func=lambda shown: shown.close_now())
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)

@@ -74,6 +74,9 @@ class PassphraseDialog(QDialog):
             self.second.edit.returnPressed.connect(self._confirm)
         else:
             body.addWidget(self.first)
+            for unused in (self.second, self.second_state):  # in the dialog, never a window
+                body.addWidget(unused)
+                unused.hide()
             self.first.edit.returnPressed.connect(self._confirm)
             heading = paragraph(texts.PASSPHRASE_FORGOTTEN_TITLE, "detailValue")  # bold
             body.addWidget(heading)

@@ -69,9 +69,12 @@ def ask_passphrase(problem: KeyProblem) -> str | None:
     new = problem.details.get("new", False) or problem.reason == "passphrase_too_short"
     error = "" if problem.reason == "passphrase_needed" else texts.describe(problem)
     dialog = PassphraseDialog(new, error, problem.details.get("remembered", False))
-    if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
-        return None
-    return dialog.passphrase()
+    try:
+        if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
+            return None
+        return dialog.passphrase()
+    finally:
+        dialog.deleteLater()  # now, not whenever the collector passes
 
 
 def open_with_key(open_desk: Callable[[str | None], Desk]) -> Desk | None:

@@ -987,9 +987,9 @@ def deadline_line(deadline: datetime | None, days_left: int, closed: bool) -> st
     if closed:
         return f"La saisie des codes est close. Le dernier jour était le {day}."
     if days_left == 0:
-        return f"Dernier jour pour saisir les codes : aujourd'hui, {day}."
+        return f"Dernier jour pour saisir les codes\u00a0: aujourd'hui, {day}."
     left = "1 jour" if days_left == 1 else f"{days_left} jours"
-    return f"Saisie des codes jusqu'au {day} : encore {left}."
+    return f"Saisie des codes jusqu'au {day}\u00a0: encore {left}."  # never a line on ':'
 
 
 def to_enter_late(count: int, amount: str) -> str:
