@@ -129,7 +129,13 @@ def test_every_training_receipt_is_marked_printed_or_saved(qtbot, training, layo
     printed, pdf = training.files.files
     for path in (printed, pdf):
         assert_marked(path, 1)
-    assert "Rien n'est transmis au service national." in pdftotext(printed)
+    # The training server may have answered already (it works in the background): either
+    # way the receipt speaks of it, never of the national service confirming.
+    said = pdftotext(printed)
+    assert (
+        "Rien n'est transmis au service national." in said
+        or "Accepté par le serveur d'essai, pas par le service national." in said
+    ), said
     assert "DUPLICATA" in pdftotext(pdf)
 
     training.window.send_now()  # the training server answers: still not "confirmed"
@@ -156,7 +162,7 @@ def test_a_training_family_is_marked_on_every_page_and_every_ticket(qtbot, train
 def test_the_status_area_speaks_of_the_training_server(qtbot, training):
     status = training.window.status
     assert status.send_now.text() == texts.TRAINING_SEND_NOW
-    assert "serveur d'essai" in status.connection.text()
+    assert "serveur d'essai" in status.connection.text().lower()  # answered yet or not
     _, saved = register(training)
     assert status.pending.text() == "1 inscription d'essai en attente."
     training.window.send_now()
