@@ -172,7 +172,7 @@ def prune(folder: Path, now: datetime, keep_days: int = KEEP_DAYS) -> None:
     if not backups:
         return
     keep = {backups[0].path}
-    good = latest_good(folder)
+    good = next((b for b in backups if verify(b)), None)  # latest_good, on the list at hand
     if good is not None:
         keep.add(good.path)
     limit = now - timedelta(days=keep_days)

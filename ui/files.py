@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QListView,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QWidget,
@@ -24,6 +23,7 @@ from app.logs import get_logger
 from app.settings import Settings
 from ui import texts
 from ui.style import current_scale
+from ui.widgets import question
 
 log = get_logger("files")
 
@@ -65,14 +65,13 @@ def places() -> list[QUrl]:
 
 def ask_replace(parent: QWidget | None, path: Path) -> bool:
     """Whether to replace a file that exists; the default answer keeps it."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(texts.REPLACE_TITLE)
-    box.setText(texts.replace_question(path.name))
-    yes = box.addButton(texts.REPLACE_YES, QMessageBox.ButtonRole.AcceptRole)
-    no = box.addButton(texts.REPLACE_NO, QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(no)
-    box.setEscapeButton(no)
+    box, yes = question(
+        parent,
+        texts.REPLACE_TITLE,
+        texts.replace_question(path.name),
+        texts.REPLACE_YES,
+        texts.REPLACE_NO,
+    )
     box.exec()
     return box.clickedButton() is yes
 

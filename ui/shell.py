@@ -153,8 +153,8 @@ class WorkBackups(QObject):
         self.running = False
         self._closing = False  # a close waits for the backup
         self._may_close = False
-        newest = backups.latest_good(folder)
-        self.mark = backups.mark_of(newest.path) if newest else None
+        self._mark: str | None = None  # what the newest good backup holds ...
+        self._mark_known = False  # ... read when first needed: nothing more at start-up
         self._timer = QTimer(self, singleShot=True, interval=self.CLOSE_WAIT_MS)
         self._timer.timeout.connect(self._close_now)
         window.desk.after_save.append(self._counted)
@@ -174,8 +174,12 @@ class WorkBackups(QObject):
 
     def changed(self) -> bool:
         """Whether the data holds something the newest backup does not."""
+        if not self._mark_known:
+            newest = backups.latest_good(self._folder)
+            self._mark = backups.mark_of(newest.path) if newest else None
+            self._mark_known = True
         current = backups.mark_of(self._database)
-        return current is not None and current != self.mark
+        return current is not None and current != self._mark
 
     def start(self, reason: str) -> None:
         if self.running:
@@ -200,7 +204,7 @@ class WorkBackups(QObject):
 
     def _made(self, made: tuple[backups.Backup, str], counted: int) -> None:
         self.running = False
-        self.mark = made[1]
+        self._mark, self._mark_known = made[1], True
         self.saves = max(0, self.saves - counted)
         if self._closing:
             self._close_now()

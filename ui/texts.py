@@ -277,11 +277,9 @@ def printed_family(count: int) -> str:
     return f"Les {count} reçus de la famille sont partis à l'imprimante."
 
 
-def close_unsaved(what: str) -> str:
-    return f"{what} n'est pas finie. Si vous fermez maintenant, ce qui a été tapé sera perdu."
-
-
-UNSAVED_REGISTRATION = "Cette inscription"
+CLOSE_UNSAVED = (
+    "Cette inscription n'est pas finie. Si vous fermez maintenant, ce qui a été tapé sera perdu."
+)
 CLOSE_TITLE = "Fermer pass'Sport Club ?"
 CLOSE_KEEP = "Revenir à l'inscription"
 CLOSE_ANYWAY = "Fermer sans enregistrer"

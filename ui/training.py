@@ -46,7 +46,7 @@ from ui.printing import ReceiptPrinter, ask_pdf_path, ask_printer
 from ui.status import SyncBridge
 from ui.style import current_scale, icon
 from ui.treasurer_flow import Dialogs, TreasurerFlow
-from ui.widgets import Page, details_form
+from ui.widgets import Page, details_form, question
 
 SEED = 1
 
@@ -249,15 +249,14 @@ class TrainingSession:
         if self.leave_question is not None and self.leave_question.isVisible():
             self.leave_question.raise_()
             return self.leave_question
-        box = QMessageBox(self.window)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(texts.TRAINING_LEAVE)
-        box.setText(texts.TRAINING_LEAVE_TITLE)
-        box.setInformativeText(texts.training_leave_question(self.practice_count()))
-        leave = box.addButton(texts.TRAINING_LEAVE_CONFIRM, QMessageBox.ButtonRole.AcceptRole)
-        stay = box.addButton(texts.TRAINING_STAY, QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(stay)
-        box.setEscapeButton(stay)
+        box, leave = question(
+            self.window,
+            texts.TRAINING_LEAVE,
+            texts.TRAINING_LEAVE_TITLE,
+            texts.TRAINING_LEAVE_CONFIRM,
+            texts.TRAINING_STAY,
+            details=texts.training_leave_question(self.practice_count()),
+        )
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.finished.connect(lambda _: self._answered(box, leave))
         self.leave_question = box

@@ -2,11 +2,13 @@
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -72,6 +74,30 @@ class Field(QWidget):
         self.edit.setAccessibleDescription(message or "")
         if message and self.error.text() != said:
             announce(self.edit, message, "error")
+
+
+def question(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    go: str,
+    stay: str,
+    details: str = "",
+    warning: bool = False,
+) -> tuple[QMessageBox, QAbstractButton]:
+    """A question whose safe answer, ``stay``, is the default for Enter and Échap; returns
+    the box (to ``exec`` or ``open``) and its ``go`` button."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if details:
+        box.setInformativeText(details)
+    go_button = box.addButton(go, QMessageBox.ButtonRole.AcceptRole)
+    stay_button = box.addButton(stay, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stay_button)
+    box.setEscapeButton(stay_button)
+    return box, go_button
 
 
 class ItemLayout(QLayout):

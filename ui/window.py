@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -36,7 +35,7 @@ from ui.status import StatusArea, SyncBridge
 from ui.style import icon
 from ui.tasks import Tasks
 from ui.treasurer_flow import TreasurerFlow
-from ui.widgets import Page
+from ui.widgets import Page, question
 
 MESSAGE_ICONS = {"success": "✔", "error": "✖", "warning": "⚠", "info": "ℹ"}
 
@@ -404,20 +403,18 @@ class MainWindow(QMainWindow):
     def _ask_before_closing(self) -> None:
         """A registration half typed is not lost without a word: ask, staying is the
         default (Enter, Échap)."""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        box, close = question(
+            self,
             texts.CLOSE_TITLE,
-            texts.close_unsaved(texts.UNSAVED_REGISTRATION),
-            parent=self,
+            texts.CLOSE_UNSAVED,
+            texts.CLOSE_ANYWAY,
+            texts.CLOSE_KEEP,
+            warning=True,
         )
-        keep = box.addButton(texts.CLOSE_KEEP, QMessageBox.ButtonRole.RejectRole)
-        box.addButton(texts.CLOSE_ANYWAY, QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
         box.setObjectName("closeQuestion")
 
         def answered() -> None:
-            if box.clickedButton() is not keep:
+            if box.clickedButton() is close:
                 self.close_now()
             box.deleteLater()
 
