@@ -14,6 +14,7 @@ from app.seasons import load_seasons
 from app.settings import Settings
 from app.store import connect
 from tests.factories import open_desk
+from tests.ui_helpers import desk_opener, start_shell
 from ui.app import make_application
 from ui.shell import Shell
 
@@ -32,23 +33,9 @@ def register(desk: Desk, number: int, first: str = "Léa") -> None:
     desk.validate(parsed, person)
 
 
-def opener(clock):
-    paths = default_paths()
-
-    def open_desk_with(passphrase):
-        conn, vault = open_encrypted(paths.database, paths.backups, passphrase)
-        return Desk(conn, load_seasons(), clock, vault)
-
-    return open_desk_with
-
-
 def started(qtbot, clock) -> Shell:
     open_desk(clock).close()  # a club, then the program starts: the day's backup
-    make_application([])
-    paths = default_paths().create()
-    shell = Shell(paths, Settings(paths.settings_file), opener(clock))
-    assert shell.open()
-    qtbot.addWidget(shell.window)
+    shell = start_shell(qtbot, clock)
     shell.window.show()
     return shell
 
@@ -181,7 +168,7 @@ def test_when_the_days_backup_fails_at_start_the_window_says_so(qtbot, clock, ex
     paths.backups.rmdir()
     paths.backups.write_text("")  # no backups folder can be made
     make_application([])
-    shell = Shell(paths, Settings(paths.settings_file), opener(clock))
+    shell = Shell(paths, Settings(paths.settings_file), desk_opener(clock))
     assert shell.open(), "the program starts all the same"
     qtbot.addWidget(shell.window)
     shell.window.show()

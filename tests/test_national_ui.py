@@ -45,8 +45,8 @@ def window(qtbot, desk, clock, tmp_path):
     window.tasks.wait()
 
 
-def enrol(qtbot, window, server, code: str):
-    assert "training" in window.home.buttons
+def open_link_page(qtbot, window) -> EnrolPage:
+    """From the home screen to "Relier au service national", with the keyboard."""
     window.home.buttons["admin"].setFocus()
     qtbot.keyClick(window.home.buttons["admin"], Qt.Key.Key_Return)
     admin = window.stack.currentWidget()
@@ -54,6 +54,12 @@ def enrol(qtbot, window, server, code: str):
     qtbot.keyClick(admin.buttons["enrol"], Qt.Key.Key_Return)
     page = window.stack.currentWidget()
     assert isinstance(page, EnrolPage)
+    return page
+
+
+def enrol(qtbot, window, server, code: str):
+    assert "training" in window.home.buttons
+    page = open_link_page(qtbot, window)
     page.url.edit.setText(server.url)
     page.code.edit.setFocus()
     qtbot.keyClicks(page.code.edit, code)
@@ -121,13 +127,7 @@ def test_refused_registrations_appear_in_the_list_to_check(qtbot, window, server
 
 def test_without_a_keyring_the_link_page_says_so_before_anything_is_typed(qtbot, window):
     keyring.set_keyring(fail.Keyring())  # a Linux computer with neither gnome-keyring nor KWallet
-    window.home.buttons["admin"].setFocus()
-    qtbot.keyClick(window.home.buttons["admin"], Qt.Key.Key_Return)
-    admin = window.stack.currentWidget()
-    admin.buttons["enrol"].setFocus()
-    qtbot.keyClick(admin.buttons["enrol"], Qt.Key.Key_Return)
-    page = window.stack.currentWidget()
-    assert isinstance(page, EnrolPage)
+    page = open_link_page(qtbot, window)
     assert page.no_keyring is not None and page.no_keyring.isVisible()
     assert not page.url.isVisible() and not page.code.isVisible(), "no form that cannot work"
     assert not page.button.isVisible()

@@ -11,18 +11,14 @@ from keyring.backends import fail
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
-from app.desk import Desk
 from app.keys import KeyProblem, open_encrypted
 from app.paths import default_paths
-from app.seasons import load_seasons
-from app.settings import Settings
 from tests.factories import MemoryKeyring
-from tests.ui_helpers import type_text
+from tests.ui_helpers import start_shell, type_text
 from ui import accessibility, texts
 from ui.accessibility import cut_off_problems, small_targets, widget_problems
 from ui.app import make_application
 from ui.passphrase import PassphraseDialog
-from ui.shell import Shell
 from ui.style import apply_design
 
 PHRASE = "Le vélo du club 1987"
@@ -164,25 +160,6 @@ def give(qtbot, phrase):
     return act
 
 
-def opener(clock):
-    paths = default_paths()
-
-    def open_desk_with(passphrase):
-        conn, vault = open_encrypted(paths.database, paths.backups, passphrase)
-        return Desk(conn, load_seasons(), clock, vault)
-
-    return open_desk_with
-
-
-def start(qtbot, clock) -> Shell:
-    make_application([])
-    paths = default_paths().create()
-    shell = Shell(paths, Settings(paths.settings_file), opener(clock))
-    assert shell.open()
-    qtbot.addWidget(shell.window)
-    return shell
-
-
 def stop(shell):
     shell.work_backups.stop()
     shell.window.release()
@@ -190,10 +167,10 @@ def stop(shell):
 
 def test_without_a_keyring_the_start_asks_with_the_reason_and_the_help(qtbot, clock, no_keyring):
     seen = answer(qtbot, choose(qtbot, PHRASE))
-    stop(start(qtbot, clock))
+    stop(start_shell(qtbot, clock))
     assert seen[0].new
     seen = answer(qtbot, give(qtbot, "pas la bonne phrase"), give(qtbot, PHRASE))
-    shell = start(qtbot, clock)
+    shell = start_shell(qtbot, clock)
     first, second = seen
     assert not first.new and not first.error
     words = first.words
@@ -218,7 +195,7 @@ def test_once_the_computer_has_a_keyring_the_passphrase_is_asked_one_last_time(
     memory = MemoryKeyring()
     keyring.set_keyring(memory)  # gnome-keyring was installed
     seen = answer(qtbot, give(qtbot, PHRASE))
-    stop(start(qtbot, clock))
+    stop(start_shell(qtbot, clock))
     words = seen[0].words
     assert texts.KEYRING_NOW in words and "n'a pas de trousseau" not in words
     assert memory.secrets, "the keyring keeps the key now"

@@ -3,26 +3,13 @@
 from PySide6.QtCore import Qt
 
 from app.backups import list_backups, verify
-from app.desk import Desk
-from app.keys import open_encrypted
 from app.paths import default_paths
-from app.seasons import load_seasons
-from app.settings import Settings
 from tests.factories import open_desk
+from tests.ui_helpers import start_shell
 from ui.app import make_application
 from ui.backups_page import BackupsPage
 from ui.desk_pages import ReviewPage
 from ui.shell import Shell, SingleInstance
-
-
-def opener(clock):
-    paths = default_paths()
-
-    def open_desk_with(passphrase):
-        conn, vault = open_encrypted(paths.database, paths.backups, passphrase)
-        return Desk(conn, load_seasons(), clock, vault)
-
-    return open_desk_with
 
 
 def record(desk, code, first="Léa"):
@@ -33,11 +20,7 @@ def record(desk, code, first="Léa"):
 
 
 def shell_for(qtbot, clock, confirm=lambda text: True) -> Shell:
-    make_application([])
-    paths = default_paths().create()
-    shell = Shell(paths, Settings(paths.settings_file), opener(clock), confirm)
-    assert shell.open()
-    qtbot.addWidget(shell.window)
+    shell = start_shell(qtbot, clock, confirm)
     shell.window.show()
     return shell
 

@@ -195,19 +195,22 @@ def test_no_code_is_offered_that_the_desk_would_refuse_against_its_note():
 # -- Leaving asks first ----------------------------------------------------------------------
 
 
+def practise(session, code) -> None:
+    """A practice registration of a training code, straight through the training desk."""
+    found, _ = session.desk.read_code(code.code)
+    birth = code.birth_date.strftime("%d%m%Y")
+    person = session.desk.check_person(
+        code.last_name, code.first_name, birth, session.desk.season_of(found)
+    )
+    session.desk.validate(found, person)
+
+
 def test_leaving_asks_first_and_staying_is_the_default(qtbot, desk):
     session = start_session(qtbot, desk)
     window, folder = session.window, session.folder
     try:
         for code in session.codes[:2]:
-            found, _ = session.desk.read_code(code.code)
-            person = session.desk.check_person(
-                code.last_name,
-                code.first_name,
-                code.birth_date.strftime("%d%m%Y"),
-                session.desk.season_of(found),
-            )
-            session.desk.validate(found, person)
+            practise(session, code)
         session.leave_button.click()
         box = question(qtbot, session)
         assert box.text() == "Quitter le mode formation ?"
@@ -266,15 +269,7 @@ def test_the_treasurer_practises_on_the_training_data(qtbot, desk):
     window = session.window
     try:
         assert "treasurer" in window.home.buttons
-        code = session.codes[0]
-        found, _ = session.desk.read_code(code.code)
-        person = session.desk.check_person(
-            code.last_name,
-            code.first_name,
-            code.birth_date.strftime("%d%m%Y"),
-            session.desk.season_of(found),
-        )
-        session.desk.validate(found, person)
+        practise(session, session.codes[0])
         window.home.buttons["treasurer"].click()
         assert window.stack.currentWidget() is window.treasurer.page
         assert session.treasury.summary(2026).count == 1

@@ -8,10 +8,13 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 
 from app.desk import Desk
+from app.keys import open_encrypted
 from app.paths import default_paths
+from app.seasons import load_seasons
 from app.settings import Settings
 from ui.app import make_application
 from ui.printing import ReceiptPrinter
+from ui.shell import Shell, ask_yes_no
 from ui.window import MainWindow
 
 
@@ -39,6 +42,28 @@ class PdfPrinters:
 
     def pdf_path(self, parent, suggested: str) -> Path:
         return self._next()
+
+
+def desk_opener(clock):
+    """How the program opens the data of the test's home folder (a passphrase when asked),
+    with the test's clock."""
+    paths = default_paths()
+
+    def open_desk_with(passphrase):
+        conn, vault = open_encrypted(paths.database, paths.backups, passphrase)
+        return Desk(conn, load_seasons(), clock, vault)
+
+    return open_desk_with
+
+
+def start_shell(qtbot, clock, confirm=ask_yes_no) -> Shell:
+    """The program started as from its icon, over the test's home folder."""
+    make_application([])
+    paths = default_paths().create()
+    shell = Shell(paths, Settings(paths.settings_file), desk_opener(clock), confirm)
+    assert shell.open()
+    qtbot.addWidget(shell.window)
+    return shell
 
 
 def open_window(
