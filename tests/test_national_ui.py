@@ -21,9 +21,13 @@ from ui.window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, desk, clock, tmp_path):
+def bridge():
     make_application([])
-    bridge = SyncBridge()
+    return SyncBridge()
+
+
+@pytest.fixture
+def window(qtbot, desk, clock, tmp_path, bridge):
     database = default_paths().database
     link = NationalLink(database, bridge.publish, vault=desk.vault, clock=clock, interval_s=0.2)
     settings = Settings(default_paths().settings_file)
@@ -95,6 +99,25 @@ def test_enrol_then_registrations_are_sent_and_confirmed_on_screen(
     assert paths.settings_file.exists() and len(places) >= 3
     for place in places:
         assert token.encode() not in place.read_bytes(), place.name
+
+
+def test_a_send_in_the_background_never_takes_the_button_from_under_the_user(
+    qtbot, window, server, bridge
+):
+    enrol(qtbot, window, server, server.new_enrolment_code())
+    qtbot.waitUntil(lambda: window.message.isVisible(), timeout=5000)  # linked, home shown
+    button = window.status.send_now
+    qtbot.waitUntil(button.isEnabled)
+    button.setFocus()
+    assert QApplication.focusWidget() is button
+    seen = []  # after each report of a round: (state, focus on the button, usable)
+
+    def note(status):
+        seen.append((status.state, QApplication.focusWidget() is button, button.isEnabled()))
+
+    bridge.status.connect(note)
+    qtbot.waitUntil(lambda: [s for s, _, _ in seen].count("sending") >= 3, timeout=10000)
+    assert all(focused and usable for _, focused, usable in seen), seen
 
 
 def test_a_wrong_enrolment_code_is_explained_and_nothing_changes(qtbot, window, server):

@@ -80,5 +80,7 @@ class StatusArea(QWidget):
         self.connection.setText(" ".join(p for p in parts if p))
         self.connection.setAccessibleName(self.connection.text())
         self.set_pending(status.pending)
+        # Never disabled while a round runs: rounds start by themselves, and a disabled
+        # button would drop the keyboard focus and the click under the pointer. Pressed
+        # during a round, it asks for one more (the engine's wake is idempotent).
         self.send_now.setVisible(status.state != "needs_enrolment")
-        self.send_now.setEnabled(status.state != "sending")
