@@ -16,6 +16,9 @@ from app.validations import PROGRESS, State, allowed, enqueue, journal_event, mo
 REFUSALS = frozenset(
     {"unknown_code", "identity_mismatch", "revoked", "season_closed", "key_reused", "invalid"}
 )
+# A registration the service would not even take in a batch (a 4xx for it alone), so it
+# never got an answer of its own: set aside, never sent again, never blocking the others.
+UNSENDABLE = "unsendable"
 
 
 @dataclass(frozen=True)
@@ -169,12 +172,33 @@ def apply_redeem_answers(
                 reason = "duplicate_here" if answer.by_this_club else "other_club"
             else:
                 reason = answer.status if answer.status in REFUSALS else "invalid"
-            if not move(
-                conn, item.validation_id, before, State.TO_CHECK, now, "national_refused",
-                detail=reason, national_reason=reason, national_at=stamp,
-            ):  # fmt: skip
-                journal_event(conn, now, "national_refused", item.validation_id, "", reason)
+            _refused(conn, item.validation_id, before, reason, now)
     return answered
+
+
+def set_aside(conn: sqlite3.Connection, item: PendingRedeem, reason: str, now: datetime) -> None:
+    """The service refuses this registration even alone in its batch: out of the outbox,
+    into the list to check with ``reason``, in one transaction."""
+    with transaction(conn):
+        conn.execute(
+            "UPDATE outbox SET sent_at = ?, last_error = ? WHERE id = ?",
+            (now.isoformat(), reason, item.outbox_id),
+        )
+        before = conn.execute(
+            "SELECT state FROM validations WHERE id = ?", (item.validation_id,)
+        ).fetchone()[0]
+        _refused(conn, item.validation_id, State(before), reason, now)
+
+
+def _refused(
+    conn: sqlite3.Connection, validation_id: int, before: State, reason: str, now: datetime
+) -> None:
+    """To check with its reason; journalled only when it cannot move (cancelled meanwhile)."""
+    if not move(
+        conn, validation_id, before, State.TO_CHECK, now, "national_refused",
+        detail=reason, national_reason=reason, national_at=now.isoformat(),
+    ):  # fmt: skip
+        journal_event(conn, now, "national_refused", validation_id, "", reason)
 
 
 def apply_cancel_answer(

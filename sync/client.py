@@ -6,9 +6,11 @@ sync engine can decide: wait and retry, stop and ask to enrol again, or give up 
 one item.
 """
 
+import ipaddress
+import re
 import ssl
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
@@ -20,10 +22,11 @@ if TYPE_CHECKING:  # httpx loads in 0.1 s: only when the program first talks to 
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 15.0
 BATCH_MAX = 100
+RETRY_AFTER_MAX_S = 86400.0  # a longer wish is read as a day; the engine caps it lower
 
 
 class ApiError(KnownError):
-    """Base of the client's errors; ``reason`` is a code for ``ui/texts.py``."""
+    """Base of the client's errors; ``reason`` is a code for ``ui/texts/national.py``."""
 
 
 class Unauthorized(ApiError):
@@ -36,6 +39,11 @@ class RetryLater(ApiError):
     def __init__(self, reason: str, retry_after: float | None = None) -> None:
         super().__init__(reason, retry_after=retry_after)
         self.retry_after = retry_after
+
+
+class BadAddress(ApiError):
+    """The national service's address is not one the program may talk to; ``reason`` says
+    why: ``empty``, ``not_https``, ``userinfo``, ``bad_port``, ``bad_address``."""
 
 
 class CertificateRefused(ApiError):
@@ -74,18 +82,85 @@ def system_trust() -> ssl.SSLContext:
     return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
-def _retry_after(response: "httpx.Response") -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
+_HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
+
+
+def api_address(text: str) -> str:
+    """The national service's address, checked, in the one form the client uses.
+
+    ``https://`` for any host. Plain ``http://`` only to this computer itself: the host
+    written as ``localhost``, an address of 127.0.0.0/8 or ``[::1]`` (the reference server
+    of training and tests), where nothing crosses a network. So ``http://127.0.0.2:8765``
+    is accepted (it is this computer too), ``http://localhost.example.org`` is not. No user
+    name before an ``@`` (``http://127.0.0.1@evil.example`` goes to evil.example), a port
+    from 1 to 65535, no query, no fragment, nothing but plain ASCII. The address is rebuilt
+    from the parts checked, so that no other parser can read it another way. Raises
+    :class:`BadAddress`."""
+    text = text.strip()
+    if not text:
+        raise BadAddress("empty")
+    if not text.isascii() or any(c.isspace() or c in "\\?#" for c in text):
+        raise BadAddress("bad_address")
+    scheme, sep, rest = text.partition("://")
+    scheme = scheme.lower()
+    if not sep or scheme not in ("http", "https"):
+        raise BadAddress("not_https")
+    authority, _, path = rest.partition("/")
+    if "@" in authority:
+        raise BadAddress("userinfo")
+    if authority.startswith("["):
+        inside, closed, after = authority[1:].partition("]")
+        if not closed or (after and not after.startswith(":")):
+            raise BadAddress("bad_address")
+        try:
+            ip = ipaddress.IPv6Address(inside)
+        except ValueError:
+            raise BadAddress("bad_address") from None
+        host, port = f"[{ip.compressed}]", after[1:] if after else None
+        local = (ip.ipv4_mapped or ip).is_loopback  # ::ffff:127.0.0.1 is 127.0.0.1
+    else:
+        host, colon, port = authority.partition(":")
+        host, port = host.lower(), port if colon else None
+        if not _HOST_NAME.fullmatch(host):
+            raise BadAddress("bad_address")
+        local = host == "localhost" or _loopback_ipv4(host)
+    if port is not None:
+        if not (port.isdigit() and len(port) <= 5 and 1 <= int(port) <= 65535):
+            raise BadAddress("bad_port")
+        host += f":{int(port)}"
+    if not _PATH.fullmatch(path):
+        raise BadAddress("bad_address")
+    if scheme == "http" and not local:
+        raise BadAddress("not_https")
+    return f"{scheme}://{host}/{path}".rstrip("/")
+
+
+def _loopback_ipv4(host: str) -> bool:
+    """Written as an address of 127.0.0.0/8, in the one dotted form (not ``127.1``)."""
     try:
-        return max(0.0, float(value))
+        return ipaddress.IPv4Address(host).is_loopback
     except ValueError:
+        return False
+
+
+def _retry_after(response: "httpx.Response") -> float | None:
+    """The server's ``Retry-After`` in seconds (RFC 9110: whole seconds or an HTTP date),
+    between 0 and a day; None when absent or unreadable (the engine's own backoff then)."""
+    value = (response.headers.get("Retry-After") or "").strip()
+    if not value:
+        return None
+    if value.isascii() and value.isdigit():
+        seconds = float(value)  # inf for absurdly long digit strings: capped below
+    else:
         try:
             moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None
-        return max(0.0, (moment - datetime.now(moment.tzinfo)).total_seconds())
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)  # "-0000": the time is UTC, the zone unsaid
+        seconds = (moment - datetime.now(UTC)).total_seconds()
+    return min(max(0.0, seconds), RETRY_AFTER_MAX_S)
 
 
 def _server_time(response: "httpx.Response", body: object) -> datetime | None:
@@ -116,7 +191,7 @@ class ApiClient:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._http = httpx.Client(
-            base_url=base_url.rstrip("/"),
+            base_url=api_address(base_url),
             headers=headers,
             timeout=timeout or httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
             transport=transport,
@@ -156,10 +231,10 @@ class ApiClient:
         try:
             body = response.json()
         except ValueError:
-            raise RetryLater("bad_answer") from None
+            body = None  # a refusal may come from a proxy before the service, as a web page
         if status >= 400:
             raise Refused(
-                str(body.get("type", "refused")) if isinstance(body, dict) else "", status
+                str(body.get("type", "refused")) if isinstance(body, dict) else "refused", status
             )
         if not isinstance(body, dict):
             raise RetryLater("bad_answer")

@@ -4,14 +4,17 @@ It runs on a thread of its own with its own database connection and never touche
 the interface: it reports a :class:`SyncStatus` through a callback, which the
 interface turns into a Qt signal. Failures that pass (network down, server busy)
 are retried with exponential backoff and full jitter, never sooner than the
-server's Retry-After; a revoked token stops it until the device is enrolled again.
+server's Retry-After (kept within a few minutes, whatever it says); a revoked token
+stops it until the device is enrolled again. A batch the service refuses as a whole is
+split until the one registration it refuses is alone, and that one goes to the list
+to check: one bad registration never holds up the others.
 Idempotency keys make every retry safe: nothing is lost, nothing is counted twice.
 """
 
 import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,33 +23,30 @@ from app.logs import get_logger
 from app.national import NationalChange, RedeemAnswer
 from app.store import connect
 from app.vault import Vault
-from sync.client import ApiClient, CertificateRefused, Refused, RetryLater, Unauthorized
+from sync.client import (
+    BATCH_MAX,
+    ApiClient,
+    BadAddress,
+    CertificateRefused,
+    Refused,
+    RetryLater,
+    Unauthorized,
+)
+from sync.status import SyncStatus
 
 log = get_logger("sync")
 
-CLOCK_WARNING_S = 300.0
+# A batch the service refuses as a whole with one of these says something in it is wrong:
+# too many items (413), or one it cannot read (400, 422). Anything else is not about items.
+ITEM_REFUSALS = frozenset({400, 413, 422})
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class SyncStatus:
-    """What the status area shows. ``state`` is a code: ``idle``, ``sending``, ``online``,
-    ``offline``, ``needs_enrolment``, ``certificate_refused``, ``stopped``."""
-
-    state: str
-    pending: int = 0
-    to_check: int = 0
-    last_sent_at: datetime | None = None
-    clock_offset_s: float | None = None
-    retry_in_s: float | None = None
-    changed: int = 0
-
-    @property
-    def clock_is_off(self) -> bool:
-        return self.clock_offset_s is not None and abs(self.clock_offset_s) > CLOCK_WARNING_S
+# Stopping (closing the program) never waits longer than this for a request on its way.
+STOP_WAIT_S = 3.0
 
 
 class SyncEngine:
@@ -60,6 +60,7 @@ class SyncEngine:
         interval_s: float = 60.0,
         base_backoff_s: float = 2.0,
         max_backoff_s: float = 300.0,
+        max_retry_after_s: float = 300.0,
         rng: random.Random | None = None,
         vault: Vault | None = None,
     ) -> None:
@@ -71,7 +72,9 @@ class SyncEngine:
         self._interval = interval_s
         self._base = base_backoff_s
         self._cap = max_backoff_s
+        self._retry_after_cap = max_retry_after_s
         self._rng = rng or random.Random()
+        self._batch_max = BATCH_MAX  # smaller once the server said 413, for one pass
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -84,11 +87,14 @@ class SyncEngine:
             self._thread = threading.Thread(target=self._run, name="passsport-sync", daemon=True)
             self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, wait_s: float = STOP_WAIT_S) -> None:
+        """Stop sending. Waits ``wait_s`` at most: a request still on its way then ends
+        alone (the thread is a daemon), and what it carried is sent again next time
+        under the same idempotency keys."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
-            self._thread.join(timeout=30)
+            self._thread.join(timeout=wait_s)
             self._thread = None
 
     def wake(self) -> None:
@@ -97,6 +103,12 @@ class SyncEngine:
 
     def _backoff(self, failures: int) -> float:
         return self._rng.uniform(0, min(self._cap, self._base * 2 ** min(failures, 20)))
+
+    def _bounded(self, retry_after: float | None) -> float:
+        """The server's wish to wait, between 0 and ``max_retry_after_s``: a thread wait
+        of 1e10 s or of inf raises, and "Envoyer maintenant" must work again one day. NaN
+        counts as 0 (``max`` keeps 0.0 when the other does not compare greater)."""
+        return min(max(0.0, retry_after or 0.0), self._retry_after_cap)
 
     def _run(self) -> None:
         conn = connect(self._db_path, self._vault)
@@ -113,13 +125,18 @@ class SyncEngine:
                     failures = 0
                 except RetryLater as error:
                     failures += 1
-                    honour = error.retry_after or 0.0
+                    honour = self._bounded(error.retry_after)
                     delay = max(honour, self._backoff(failures))
                     log.info("sync postponed (%s), next try in %.1f s", error.reason, delay)
                     self._publish(conn, "offline", retry_in_s=delay)
                     client = _close(client)
                 except Unauthorized:
                     log.warning("device token refused: enrolment needed")
+                    self._publish(conn, "needs_enrolment")
+                    client = _close(client)
+                    delay = None
+                except BadAddress:  # saved by an older version that let it through
+                    log.warning("national service address refused: enrolment needed")
                     self._publish(conn, "needs_enrolment")
                     client = _close(client)
                     delay = None
@@ -145,19 +162,16 @@ class SyncEngine:
     # One pass, also used directly by tests and benchmarks
     def sync_once(self, conn, client: ApiClient) -> SyncStatus:
         self._publish(conn, "sending")
+        # Learnt again each pass: one item too big alone must not shrink every later batch.
+        self._batch_max = BATCH_MAX
         offset = None
         sent_any = False
         changed = 0
-        while batch := national.pending_redeems(conn, 100):
-            # Counted before sending: once tried, an answer may be lost on the way back.
-            national.note_attempt(conn, [i.outbox_id for i in batch], "sending", self._clock())
-            answer = self._request(client.redeem_batch, [_item(i) for i in batch])
-            offset = self._offset(answer.server_time)
-            answers = [_answer(r) for r in answer.body["results"] if isinstance(r, dict)]
-            changed += national.apply_redeem_answers(conn, batch, answers, self._clock())
+        while batch := national.pending_redeems(conn, self._batch_max):
+            answered, seen = self._send_redeems(conn, client, batch)
+            changed += answered
+            offset = seen if seen is not None else offset
             sent_any = True
-            if not {a.idempotency_key for a in answers} & {i.idempotency_key for i in batch}:
-                raise RetryLater("bad_answer")
         for item in national.pending_cancels(conn, 100):
             outcome = "not_found"
             if item.national_id:
@@ -183,6 +197,41 @@ class SyncEngine:
         if offset is not None:
             national.meta_set(conn, "clock_offset_s", f"{offset:.1f}")
         return self._publish(conn, "online", changed=changed)
+
+    def _send_redeems(self, conn, client: ApiClient, batch) -> tuple[int, float | None]:
+        """Send one batch; returns how many registrations were answered and the clock
+        offset seen. A batch the service refuses as a whole (``ITEM_REFUSALS``) is cut in
+        halves until the one registration it refuses is alone: that one goes to the list
+        to check, the others go on. After a 413 the pass goes on in smaller batches."""
+        answered, offset = 0, None
+        parts = [batch]
+        while parts:
+            part = parts.pop()
+            half = len(part) // 2
+            if len(part) > self._batch_max:
+                parts += [part[half:], part[:half]]
+                continue
+            # Counted before sending: once tried, an answer may be lost on the way back.
+            national.note_attempt(conn, [i.outbox_id for i in part], "sending", self._clock())
+            try:
+                answer = self._request(client.redeem_batch, [_item(i) for i in part])
+            except Refused as error:
+                if error.status not in ITEM_REFUSALS:
+                    raise
+                if len(part) == 1:
+                    log.info("one registration refused on its own (%s): to check", error.status)
+                    national.set_aside(conn, part[0], national.UNSENDABLE, self._clock())
+                    continue
+                if error.status == 413:
+                    self._batch_max = half
+                parts += [part[half:], part[:half]]
+                continue
+            offset = self._offset(answer.server_time)
+            answers = [_answer(r) for r in answer.body["results"] if isinstance(r, dict)]
+            answered += national.apply_redeem_answers(conn, part, answers, self._clock())
+            if not {a.idempotency_key for a in answers} & {i.idempotency_key for i in part}:
+                raise RetryLater("bad_answer")
+        return answered, offset
 
     def _request(self, call, *args):
         self.requests += 1

@@ -11,8 +11,9 @@ from pathlib import Path
 from app import national, secrets
 from app.store import connect
 from app.vault import Vault
-from sync.client import ApiClient, Enrolment
-from sync.engine import SyncEngine, SyncStatus
+from sync.client import ApiClient, Enrolment, api_address
+from sync.engine import SyncEngine
+from sync.status import SyncStatus
 
 
 class NationalLink:
@@ -54,6 +55,7 @@ class NationalLink:
         if not self._in_memory and not secrets.secure_keyring_available():
             raise secrets.KeyringUnavailable("no_secure_keyring")
         name = device_name or socket.gethostname()[:60] or "ordinateur"
+        api_url = api_address(api_url)
         with ApiClient(api_url) as client:
             enrolment = client.enrol(" ".join(enrolment_code.split()).upper(), name)
         if self._in_memory:

@@ -3,7 +3,6 @@
 import contextlib
 import socket
 import threading
-import time
 
 
 class FaultyProxy:
@@ -76,8 +75,9 @@ class FaultyProxy:
         if mode == "silent":
             self._stop.wait()
             return
-        if mode == "delay":
-            time.sleep(self.delay_s)
+        if mode == "delay" and self._stop.wait(self.delay_s):  # a slow network, until stopped
+            client.close()
+            return
         upstream = self._track(socket.create_connection(("127.0.0.1", self.target_port)))
         request = self._read_request(client)
         upstream.sendall(request)
