@@ -11,7 +11,6 @@ lives in ``ui/``); this module knows only the columns' meaning and type.
 
 import contextlib
 import csv
-import errno
 import io
 import os
 import re
@@ -23,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from app.errors import KnownError
+from app.errors import KnownError, storage_reason
 from app.xlsx import DANGEROUS_START, Column, write_xlsx
 
 Progress = Callable[[int, int], None]
@@ -83,9 +82,7 @@ def neutralise(text: str) -> str:
 
 
 def _fail(error: OSError) -> ExportError:
-    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return ExportError("disk_full")
-    return ExportError("write_failed")
+    return ExportError("disk_full" if storage_reason(error) == "disk_full" else "write_failed")
 
 
 def write_file(path: Path, write: Callable[[Path], None], overwrite: bool = False) -> Path:
@@ -96,6 +93,8 @@ def write_file(path: Path, write: Callable[[Path], None], overwrite: bool = Fals
     path = Path(path)
     if path.exists() and not overwrite:
         raise ExportError("exists", path=str(path))
+    # Hidden, and removed at the next start if the program is killed while writing it
+    # (``app/backups.py`` ``clean_leftovers`` knows this name).
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
     try:
         write(temporary)

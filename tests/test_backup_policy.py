@@ -3,10 +3,14 @@ closing the window after a change, made off the interface, verified, readable wi
 data's own key; a failed backup loses nothing and says so. Real desk, real window, real
 files."""
 
-from datetime import timedelta
+import os
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import Qt
 
 from app import backups
-from app.backups import BACKUP_EVERY, list_backups, prune, verify
+from app.backups import BACKUP_EVERY, list_backups, list_set_aside, prune, verify
 from app.desk import Desk
 from app.keys import open_encrypted
 from app.paths import default_paths
@@ -177,3 +181,88 @@ def test_when_the_days_backup_fails_at_start_the_window_says_so(qtbot, clock, ex
     assert "Demandez de l'aide" in shell.window.message.text()
     shell.work_backups.stop()
     shell.window.release()
+
+
+def names_in(copy: backups.Backup, vault) -> list[str]:
+    """The first names a copy gives back with the data's key, read without changing it."""
+    conn = sqlite3.connect(f"file:{copy.path}?mode=ro", uri=True)
+    try:
+        vault.install(conn)
+        return sorted(row[0] for row in conn.execute("SELECT first_name FROM validation_rows"))
+    finally:
+        conn.close()
+
+
+def test_the_erasure_reaches_every_backup_and_the_data_set_aside(qtbot, clock):
+    clock.now = datetime(2023, 9, 15, 10, tzinfo=UTC)  # a 2023 registration ...
+    desk = open_desk(clock)
+    parsed, _ = desk.read_code("23-ABCD-EFGH")
+    desk.validate(parsed, desk.check_person("Martin", "Zoé", "15032012", desk.season_of(parsed)))
+    clock.now = datetime(2025, 10, 15, 10, tzinfo=UTC)  # ... and one of 2025
+    register(desk, 0, "Tom")
+    folder = default_paths().backups
+    for day in (20, 27):  # the backups of the last days hold both
+        clock.now = datetime(2025, 12, day, 18, tzinfo=UTC)
+        desk.backup(folder, "fermeture")
+    desk.close()
+    backups.restore(backups.latest_good(folder), default_paths().database, clock.now)
+    older = list_backups(folder) + list_set_aside(default_paths().database)
+    assert len(older) == 3
+
+    clock.now = datetime(2026, 1, 15, 8, tzinfo=UTC)  # 2023's control period is over
+    shell = start_shell(qtbot, clock)
+    vault = shell.window.desk.vault
+    copies = list_backups(folder) + list_set_aside(default_paths().database)
+    assert len(copies) == 4, "the day's backup is made, none of the older ones is lost"
+    for copy in copies:
+        assert verify(copy), "each copy can still be restored"
+        assert names_in(copy, vault) == ["", "TomA"], "2023's name is gone, 2025's is kept"
+    assert [v.receipt_no for v in shell.window.desk.find("")] != []
+    shell.work_backups.stop()
+    shell.window.release()
+
+
+def test_the_data_set_aside_by_a_restore_can_be_brought_back(qtbot, clock):
+    desk = open_desk(clock)
+    register(desk, 0, "Léa")
+    desk.close()
+    shell = started(qtbot, clock)  # the day's backup holds Léa
+    register(shell.window.desk, 1, "Tom")
+    window = shell.window
+    window.home.buttons["admin"].click()
+    window.stack.currentWidget().buttons["backups"].click()
+    page = window.stack.currentWidget()
+    page.restore_button.click()
+    qtbot.keyClick(window.stack.currentWidget().confirm_button, Qt.Key.Key_Return)
+    assert [v.first_name for v in shell.window.desk.find("")] == ["LéaA"], "Tom went aside"
+
+    window = shell.window
+    window.home.buttons["admin"].click()
+    window.stack.currentWidget().buttons["backups"].click()
+    page = window.stack.currentWidget()
+    entries = [page.list.item(row).text() for row in range(page.list.count())]
+    aside = [row for row, text in enumerate(entries) if "mises de côté" in text]
+    assert len(aside) == 1, entries
+    assert entries[aside[0]].startswith("Données mises de côté avant la restauration du ")
+    assert "vérifiée" in entries[aside[0]]
+    page.list.setCurrentRow(aside[0])
+    page.restore_button.click()
+    summary = window.stack.currentWidget()
+    assert "juste avant cette restauration" in summary.intro.text()
+    qtbot.keyClick(summary.confirm_button, Qt.Key.Key_Return)
+    assert sorted(v.first_name for v in shell.window.desk.find("")) == ["LéaA", "TomB"]
+    beside = [p.name for p in default_paths().data.glob("club.avant-restauration-*")]
+    assert not [name for name in beside if name.endswith(("-wal", "-shm"))], (
+        "looking at the data set aside leaves nothing beside it"
+    )
+    close_window(qtbot, shell)
+
+
+def test_of_backups_made_in_the_same_second_the_last_made_is_the_newest(desk, tmp_path):
+    first = desk.backup(tmp_path, "inscriptions")
+    second = desk.backup(tmp_path, "fermeture")
+    # Copied to a USB key and back: the file times say nothing of the order.
+    os.utime(first.path, ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))
+    os.utime(second.path, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    assert [b.path for b in list_backups(tmp_path)] == [second.path, first.path]
+    assert backups.latest_good(tmp_path).path == second.path
