@@ -135,7 +135,8 @@ def _v2_national_answers(conn: sqlite3.Connection) -> None:
     )
 
 
-# Personal fields sealed by the vault (app/vault.py); each is bound to its column name.
+# Personal fields sealed by the vault (app/vault.py); each is bound to its column name
+# (migration 3), then also to its table and row id (migration 4).
 SEALED = ("code", "last_name", "first_name", "birth_date", "cancel_reason")
 
 
@@ -170,4 +171,38 @@ def _v3_sealed_personal_data(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = (_v1_first_tables, _v2_national_answers, _v3_sealed_personal_data)
+def _v4_sealed_to_their_row(conn: sqlite3.Connection) -> None:
+    """Bind each sealed value to its row as well as its column: a value swapped into
+    another row no longer opens."""
+    reseal = ", ".join(
+        f"{c} = CASE WHEN {c} = '' THEN '' ELSE"  # erased stays erased (app/retention.py)
+        f" pii_seal(pii_open({c}, '{c}'), 'validations.{c}', id) END"
+        for c in SEALED
+    )
+    opened = ", ".join(f"pii_open(v.{c}, 'validations.{c}', v.id) AS {c}" for c in SEALED)
+    _run(
+        conn,
+        f"""
+        DROP VIEW validation_rows;
+        UPDATE validations SET {reseal};
+        CREATE VIEW validation_rows AS
+            SELECT v.id, v.receipt_no, v.idempotency_key, v.season, v.activity, v.fee_cents,
+                v.amount_cents, v.state, v.recorded_at, v.recorded_by, v.cheque_number,
+                v.cheque_bank, v.cheque_cents, v.cheque_state, v.cancelled_at, v.national_id,
+                v.national_state, v.national_at, v.national_reason, v.paid_cents, v.paid_on,
+                {opened},
+                EXISTS (
+                    SELECT 1 FROM outbox o WHERE o.validation_id = v.id
+                    AND o.kind = 'redeem' AND o.sent_at IS NOT NULL
+                ) AS sent
+            FROM validations v;
+        """,
+    )
+
+
+MIGRATIONS = (
+    _v1_first_tables,
+    _v2_national_answers,
+    _v3_sealed_personal_data,
+    _v4_sealed_to_their_row,
+)

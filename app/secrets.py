@@ -7,8 +7,6 @@ plaintext files...) is refused: the program then says so, works offline, and pro
 the database key with a passphrase instead.
 """
 
-import contextlib
-
 import keyring
 import keyring.errors
 
@@ -19,7 +17,8 @@ MIN_PRIORITY = 1
 
 
 class KeyringUnavailable(KnownError):
-    """``no_secure_keyring``: this computer has no secure place for secrets."""
+    """``no_secure_keyring``: this computer has no secure place for secrets;
+    ``keyring_not_answering``: it has one, but it did not answer (locked, not started)."""
 
 
 def _backend():
@@ -42,19 +41,27 @@ def secure_keyring_available() -> bool:
 
 
 def save_secret(name: str, value: str) -> None:
+    backend = _backend()
     try:
-        _backend().set_password(SERVICE, name, value)
+        backend.set_password(SERVICE, name, value)
     except keyring.errors.KeyringError:
-        raise KeyringUnavailable("no_secure_keyring") from None
+        raise KeyringUnavailable("keyring_not_answering") from None
+
+
+def read_secret(name: str) -> str | None:
+    """The secret, or None when the keyring answers that it has none of that name.
+    A keyring that cannot answer raises :class:`KeyringUnavailable`: the secret may
+    well be there, behind a lock."""
+    backend = _backend()
+    try:
+        return backend.get_password(SERVICE, name)
+    except keyring.errors.KeyringError:
+        raise KeyringUnavailable("keyring_not_answering") from None
 
 
 def load_secret(name: str) -> str | None:
+    """The secret, or None when it cannot be had, for whatever reason."""
     try:
-        return _backend().get_password(SERVICE, name)
-    except (KeyringUnavailable, keyring.errors.KeyringError):
+        return read_secret(name)
+    except KeyringUnavailable:
         return None
-
-
-def forget_secret(name: str) -> None:
-    with contextlib.suppress(KeyringUnavailable, keyring.errors.KeyringError):
-        _backend().delete_password(SERVICE, name)

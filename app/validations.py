@@ -340,17 +340,22 @@ def record(
         receipt_no = next_receipt_no(conn)
         code_text = str(code) if code else None
         amount = deduction(season, fee_cents)
+        # The row's id is chosen here, as SQLite would: each sealed value is bound to it.
+        row_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM validations").fetchone()[0]
         cursor = conn.execute(
-            "INSERT INTO validations(receipt_no, idempotency_key, code, code_hash, season,"
+            "INSERT INTO validations(id, receipt_no, idempotency_key, code, code_hash, season,"
             " last_name, first_name, birth_date, activity, fee_cents, amount_cents, state,"
             " recorded_at, recorded_by, cheque_number, cheque_bank, cheque_cents, cheque_state,"
             " national_at, paid_cents, paid_on)"
-            " VALUES (:receipt_no, :key, pii_seal(:code, 'code'), pii_hash(:code), :season,"
-            " pii_seal(:last, 'last_name'), pii_seal(:first, 'first_name'),"
-            " pii_seal(:born, 'birth_date'), :activity, :fee, :amount, :state, :at, :by,"
+            " VALUES (:id, :receipt_no, :key, pii_seal(:code, 'validations.code', :id),"
+            " pii_hash(:code), :season, pii_seal(:last, 'validations.last_name', :id),"
+            " pii_seal(:first, 'validations.first_name', :id),"
+            " pii_seal(:born, 'validations.birth_date', :id), :activity, :fee, :amount, :state,"
+            " :at, :by,"
             " :cheque_number, :cheque_bank, :cheque_cents, :cheque_state, :national_at,"
             " :paid, :paid_on)",
             {
+                "id": row_id,
                 "receipt_no": receipt_no,
                 "key": str(uuid.uuid4()),
                 "code": code_text,
@@ -398,8 +403,8 @@ def attach_code(
         if existing is not None:
             raise ValidationError("duplicate_code", existing=existing)
         conn.execute(
-            "UPDATE validations SET code = pii_seal(:code, 'code'), code_hash = pii_hash(:code)"
-            " WHERE id = :id",
+            "UPDATE validations SET code = pii_seal(:code, 'validations.code', id),"
+            " code_hash = pii_hash(:code) WHERE id = :id",
             {"code": str(code), "id": validation_id},
         )
         move(conn, validation_id, current.state, State.TO_SEND, now, "code_attached", volunteer)
@@ -436,8 +441,8 @@ def cancel(
         if current.state == State.CANCELLED:
             raise ValidationError("already_cancelled")
         conn.execute(
-            "UPDATE validations SET cancelled_at = ?, cancel_reason = pii_seal(?, 'cancel_reason')"
-            " WHERE id = ?",
+            "UPDATE validations SET cancelled_at = ?,"
+            " cancel_reason = pii_seal(?, 'validations.cancel_reason', id) WHERE id = ?",
             (now.isoformat(), reason, validation_id),
         )
         move(conn, validation_id, current.state, State.CANCELLED, now, "cancelled", volunteer)
@@ -474,9 +479,9 @@ def correct_person(
         if current.state == State.CANCELLED:
             raise ValidationError("already_cancelled")
         conn.execute(
-            "UPDATE validations SET last_name = pii_seal(?, 'last_name'),"
-            " first_name = pii_seal(?, 'first_name'), birth_date = pii_seal(?, 'birth_date')"
-            " WHERE id = ?",
+            "UPDATE validations SET last_name = pii_seal(?, 'validations.last_name', id),"
+            " first_name = pii_seal(?, 'validations.first_name', id),"
+            " birth_date = pii_seal(?, 'validations.birth_date', id) WHERE id = ?",
             (person.last_name, person.first_name, person.birth_date.isoformat(), validation_id),
         )
         journal_event(conn, now, "person_corrected", validation_id, volunteer)

@@ -3,6 +3,8 @@ with feedback as it is typed, asked at each start with the reason and what to do
 it is forgotten, and asked no more once the computer has a keyring. Real dialogs, real
 files, real keys."""
 
+import importlib
+import pkgutil
 from dataclasses import dataclass
 
 import keyring
@@ -13,13 +15,14 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, 
 
 from app.keys import KeyProblem, open_encrypted
 from app.paths import default_paths
+from tests.a11y import cut_off_problems, small_targets, widget_problems
 from tests.factories import MemoryKeyring
 from tests.ui_helpers import start_shell, type_text
-from ui import accessibility, texts
-from ui.accessibility import cut_off_problems, small_targets, widget_problems
+from ui import accessibility
 from ui.app import make_application
 from ui.passphrase import PassphraseDialog
 from ui.style import apply_design
+from ui.texts import keys as keys_texts
 
 PHRASE = "Le vélo du club 1987"
 
@@ -71,19 +74,19 @@ def test_the_first_choice_is_checked_as_it_is_typed(qtbot, no_keyring):
     qtbot.keyClicks(dialog.first.edit, "o")
     assert dialog.first_state.text() == "Encore 1 caractère."
     qtbot.keyClicks(dialog.first.edit, " du club 1987")
-    assert dialog.first_state.text() == texts.PASSPHRASE_LONG_ENOUGH
+    assert dialog.first_state.text() == keys_texts.PASSPHRASE_LONG_ENOUGH
     assert not dialog.confirm_button.isEnabled(), "not before the second field matches"
     qtbot.keyClick(dialog.first.edit, Qt.Key.Key_Return)
     assert dialog.second.edit.hasFocus(), "Enter goes on to the second field"
     type_text(qtbot, dialog.second.edit, "Le vélo")
-    assert dialog.second_state.text() == texts.PASSPHRASE_NOT_YET_SAME
+    assert dialog.second_state.text() == keys_texts.PASSPHRASE_NOT_YET_SAME
     qtbot.keyClicks(dialog.second.edit, " du CLUB")
-    assert dialog.second_state.text() == texts.PASSPHRASE_DIFFERENT
+    assert dialog.second_state.text() == keys_texts.PASSPHRASE_DIFFERENT
     assert not dialog.confirm_button.isEnabled()
     for _ in range(4):
         qtbot.keyClick(dialog.second.edit, Qt.Key.Key_Backspace)
     qtbot.keyClicks(dialog.second.edit, "club 1987")
-    assert dialog.second_state.text() == texts.PASSPHRASE_SAME
+    assert dialog.second_state.text() == keys_texts.PASSPHRASE_SAME
     assert dialog.confirm_button.isEnabled()
     with qtbot.waitSignal(dialog.accepted):
         qtbot.keyClick(dialog.second.edit, Qt.Key.Key_Return)
@@ -175,10 +178,10 @@ def test_without_a_keyring_the_start_asks_with_the_reason_and_the_help(qtbot, cl
     assert not first.new and not first.error
     words = first.words
     assert "n'a pas de trousseau de mots de passe" in words
-    assert texts.PASSPHRASE_FORGOTTEN_TITLE in words
+    assert keys_texts.PASSPHRASE_FORGOTTEN_TITLE in words
     assert "Une sauvegarde n'aide pas" in words, "a backup opens with the same phrase"
     assert "la personne qui a préparé cet ordinateur" in words
-    assert second.error.endswith(texts.KEY_PROBLEMS["wrong_passphrase"])
+    assert second.error.endswith(keys_texts.KEY_PROBLEMS["wrong_passphrase"])
     assert shell.window.desk.club_profile() is None, "the data is open"
     stop(shell)
 
@@ -197,7 +200,7 @@ def test_once_the_computer_has_a_keyring_the_passphrase_is_asked_one_last_time(
     seen = answer(qtbot, give(qtbot, PHRASE))
     stop(start_shell(qtbot, clock))
     words = seen[0].words
-    assert texts.KEYRING_NOW in words and "n'a pas de trousseau" not in words
+    assert keys_texts.KEYRING_NOW in words and "n'a pas de trousseau" not in words
     assert memory.secrets, "the keyring keeps the key now"
     conn, _ = open_encrypted(paths.database, paths.backups)  # no passphrase asked
     conn.close()
@@ -208,8 +211,14 @@ def test_once_the_computer_has_a_keyring_the_passphrase_is_asked_one_last_time(
 
 
 def test_no_interface_word_speaks_of_a_secure_vault():
-    strings = [v for v in vars(texts).values() if isinstance(v, str)]
-    strings += [v for d in vars(texts).values() if isinstance(d, dict) for v in d.values()]
+    package = importlib.import_module("ui.texts")
+    values = [
+        value
+        for found in pkgutil.iter_modules(package.__path__)
+        for value in vars(importlib.import_module(f"ui.texts.{found.name}")).values()
+    ]
+    strings = [v for v in values if isinstance(v, str)]
+    strings += [v for d in values if isinstance(d, dict) for v in d.values()]
     assert not [s for s in strings if "coffre" in str(s)]
 
 
@@ -217,7 +226,7 @@ def test_no_interface_word_speaks_of_a_secure_vault():
 @pytest.mark.parametrize("new", [True, False])
 def test_both_dialogs_read_well_at_every_text_size(qtbot, no_keyring, scale, new):
     try:
-        problem = "" if new else texts.KEY_PROBLEMS["wrong_passphrase"]
+        problem = "" if new else keys_texts.KEY_PROBLEMS["wrong_passphrase"]
         dialog = shown_dialog(qtbot, new, problem, scale=scale)
         assert dialog.width() >= 640 * scale or dialog.width() == dialog.screen().size().width()
         assert widget_problems(dialog) == []
@@ -250,3 +259,34 @@ def test_at_double_size_the_field_that_gets_the_focus_comes_into_sight(qtbot, no
         assert in_sight(dialog, dialog.second.edit) and in_sight(dialog, dialog.second.label)
     finally:
         apply_design(make_application([]), 1.0)
+
+
+def test_a_forgotten_passphrase_gives_way_to_the_recovery_sheet(qtbot, clock, no_keyring):
+    from app.keys import make_recovery_phrase
+    from tests.test_recovery import answer as answer_any
+    from tests.test_recovery import type_phrase
+
+    paths = default_paths().create()
+    conn, vault = open_encrypted(paths.database, paths.backups, PHRASE)
+    sheet = make_recovery_phrase(conn, vault)
+    conn.close()
+    offered = []
+
+    def use_the_sheet(dialog):
+        offered.append(dialog.sheet_button.isVisibleTo(dialog) and dialog.sheet_button.text())
+        dialog.sheet_button.click()
+
+    renewed = "une nouvelle phrase du club"
+    seen = answer_any(use_the_sheet, type_phrase(qtbot, sheet), choose(qtbot, renewed))
+    shell = start_shell(qtbot, clock)
+    (first_kind, _), (_, second), (third_kind, third) = seen
+    assert first_kind is PassphraseDialog and offered == [keys_texts.PASSPHRASE_USE_SHEET]
+    assert keys_texts.PASSPHRASE_LOST_WHY in second
+    assert third_kind is PassphraseDialog and keys_texts.PASSPHRASE_NEW_TITLE in third
+    assert shell.window.desk.club_profile() is None, "the data is open"
+    stop(shell)
+    with pytest.raises(KeyProblem) as caught:
+        open_encrypted(paths.database, paths.backups, PHRASE)
+    assert caught.value.reason == "wrong_passphrase", "the forgotten one opens no more"
+    conn, _ = open_encrypted(paths.database, paths.backups, renewed)
+    conn.close()

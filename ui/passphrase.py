@@ -9,10 +9,11 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QDialog, QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.keys import PASSPHRASE_MIN
-from ui import texts
 from ui.accessibility import announce
 from ui.desk_pages import button_row
 from ui.style import current_scale
+from ui.texts import common as common_texts
+from ui.texts import keys as keys_texts
 from ui.widgets import Field, Page
 
 
@@ -43,33 +44,50 @@ def paragraph(text: str, name: str = "") -> QLabel:
 
 class PassphraseDialog(QDialog):
     """``new``: choose the passphrase (two fields); otherwise type it to open the data.
-    ``error``: why the last one was refused; ``remembered``: a keyring keeps it from now."""
+    ``error``: why the last one was refused; ``remembered``: a keyring keeps it from now;
+    ``has_sheet``: the data has a recovery sheet, which opens it too (ui/recovery.py)."""
 
-    def __init__(self, new: bool, error: str = "", remembered: bool = False, parent=None):
+    USE_SHEET = 2  # the dialog's result when the recovery sheet is to be used instead
+
+    def __init__(
+        self,
+        new: bool,
+        error: str = "",
+        remembered: bool = False,
+        parent=None,
+        has_sheet: bool = False,
+    ):
         super().__init__(parent)
         self.new = new
-        self.setWindowTitle(texts.APP_TITLE)
-        title = texts.PASSPHRASE_NEW_TITLE if new else texts.PASSPHRASE_TITLE
-        intro = texts.NO_KEYRING_WHY if new else texts.PASSPHRASE_ASK
+        self.setWindowTitle(common_texts.APP_TITLE)
+        title = keys_texts.PASSPHRASE_NEW_TITLE if new else keys_texts.PASSPHRASE_TITLE
+        intro = keys_texts.NO_KEYRING_WHY if new else keys_texts.PASSPHRASE_ASK
         self.page = Page(title, intro)
         body = self.page.body
-        self.first = _hidden_field(texts.PASSPHRASE_FIRST if new else texts.PASSPHRASE_FIELD)
+        self.first = _hidden_field(
+            keys_texts.PASSPHRASE_FIRST if new else keys_texts.PASSPHRASE_FIELD
+        )
         self.first_state = paragraph("")
-        self.second = _hidden_field(texts.PASSPHRASE_SECOND)
+        self.second = _hidden_field(keys_texts.PASSPHRASE_SECOND)
         self.second_state = paragraph("")
         self.confirm_button = QPushButton(
-            texts.PASSPHRASE_PROTECT if new else texts.PASSPHRASE_OPEN
+            keys_texts.PASSPHRASE_PROTECT if new else keys_texts.PASSPHRASE_OPEN
         )
         self.confirm_button.setObjectName("primary")
         self.confirm_button.setDefault(True)
         self.confirm_button.clicked.connect(self._confirm)
-        self.quit_button = QPushButton(texts.PASSPHRASE_QUIT)
+        self.quit_button = QPushButton(keys_texts.PASSPHRASE_QUIT)
         self.quit_button.clicked.connect(self.reject)
+        self.sheet_button = QPushButton(keys_texts.PASSPHRASE_USE_SHEET)
+        self.sheet_button.clicked.connect(lambda: self.done(self.USE_SHEET))
+        buttons = [self.confirm_button, self.quit_button]
+        if has_sheet and not new:
+            buttons.insert(1, self.sheet_button)
         if new:
-            body.addWidget(paragraph(texts.PASSPHRASE_NEW))
+            body.addWidget(paragraph(keys_texts.PASSPHRASE_NEW))
             for widget in (self.first, self.first_state, self.second, self.second_state):
                 body.addWidget(widget)
-            body.addWidget(paragraph(texts.KEYRING_WOULD_HELP, "intro"))
+            body.addWidget(paragraph(keys_texts.KEYRING_WOULD_HELP, "intro"))
             self.first.edit.returnPressed.connect(self.second.edit.setFocus)
             self.second.edit.returnPressed.connect(self._confirm)
         else:
@@ -78,13 +96,13 @@ class PassphraseDialog(QDialog):
                 body.addWidget(unused)
                 unused.hide()
             self.first.edit.returnPressed.connect(self._confirm)
-            heading = paragraph(texts.PASSPHRASE_FORGOTTEN_TITLE, "detailValue")  # bold
+            heading = paragraph(keys_texts.PASSPHRASE_FORGOTTEN_TITLE, "detailValue")  # bold
             body.addWidget(heading)
-            body.addWidget(paragraph(texts.PASSPHRASE_FORGOTTEN))
-            why = texts.KEYRING_NOW if remembered else texts.NO_KEYRING_WHY
+            body.addWidget(paragraph(keys_texts.PASSPHRASE_FORGOTTEN))
+            why = keys_texts.KEYRING_NOW if remembered else keys_texts.NO_KEYRING_WHY
             body.addWidget(paragraph(why, "intro"))
             if not remembered:
-                body.addWidget(paragraph(texts.KEYRING_WOULD_HELP, "intro"))
+                body.addWidget(paragraph(keys_texts.KEYRING_WOULD_HELP, "intro"))
         self.first.edit.textChanged.connect(self._follow)
         self.second.edit.textChanged.connect(self._follow)
         for edit in (self.first.edit, self.second.edit):
@@ -94,7 +112,7 @@ class PassphraseDialog(QDialog):
         bar.setObjectName("page")
         bar_layout = QVBoxLayout(bar)
         bar_layout.setContentsMargins(32, 8, 32, 16)
-        bar_layout.addLayout(button_row(self.confirm_button, self.quit_button))
+        bar_layout.addLayout(button_row(*buttons))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -143,16 +161,18 @@ class PassphraseDialog(QDialog):
         missing = PASSPHRASE_MIN - len(first)
         long_enough = missing <= 0
         first_words = (
-            texts.PASSPHRASE_LONG_ENOUGH if long_enough else texts.passphrase_missing(missing)
+            keys_texts.PASSPHRASE_LONG_ENOUGH
+            if long_enough
+            else keys_texts.passphrase_missing(missing)
         )
         if not second:
-            second_words = texts.PASSPHRASE_TYPE_TWICE
+            second_words = keys_texts.PASSPHRASE_TYPE_TWICE
         elif second == first:
-            second_words = texts.PASSPHRASE_SAME
+            second_words = keys_texts.PASSPHRASE_SAME
         elif first.startswith(second):
-            second_words = texts.PASSPHRASE_NOT_YET_SAME
+            second_words = keys_texts.PASSPHRASE_NOT_YET_SAME
         else:
-            second_words = texts.PASSPHRASE_DIFFERENT
+            second_words = keys_texts.PASSPHRASE_DIFFERENT
         return first_words, second_words, long_enough and second == first
 
     def _follow(self) -> None:
@@ -165,7 +185,7 @@ class PassphraseDialog(QDialog):
         self.confirm_button.style().unpolish(self.confirm_button)
         self.confirm_button.style().polish(self.confirm_button)
         if not self.new:
-            self.confirm_button.setAccessibleDescription("" if ready else texts.PASSPHRASE_ASK)
+            self.confirm_button.setAccessibleDescription("" if ready else keys_texts.PASSPHRASE_ASK)
             return
         for field, state, words in (
             (self.first, self.first_state, first_words),
@@ -174,13 +194,13 @@ class PassphraseDialog(QDialog):
             said = state.text()
             state.setText(words)
             state.setAccessibleName(words)
-            state.setObjectName("fieldError" if words == texts.PASSPHRASE_DIFFERENT else "")
+            state.setObjectName("fieldError" if words == keys_texts.PASSPHRASE_DIFFERENT else "")
             state.style().unpolish(state)
             state.style().polish(state)
             field.edit.setAccessibleDescription(words)
             if words != said and words.startswith(("✔", "✖")):
                 announce(field.edit, words.lstrip("✔✖ "), "error" if "✖" in words else "info")
-        first_done = first_words == texts.PASSPHRASE_LONG_ENOUGH
+        first_done = first_words == keys_texts.PASSPHRASE_LONG_ENOUGH
         reason = "" if ready else (second_words if first_done else first_words)
         self.confirm_button.setAccessibleDescription(reason)
 
