@@ -35,6 +35,11 @@ SETTINGS = {
         Setting("backup_keep_days", int, 30, (7, 14, 30, 60, 90)),
         Setting("retention_months", int, 24, (12, 18, 24, 36)),
         Setting("last_folder", str, ""),  # where the last file was chosen: the next starts there
+        # The desk lock on this computer (app/desk_lock.py): locked or not, the wrong PINs
+        # typed in a row and the moment of the last one, so that a restart keeps them.
+        Setting("lock_locked", bool, False),
+        Setting("lock_failures", int, 0),
+        Setting("lock_failed_at", str, ""),
     )
 }
 
