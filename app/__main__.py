@@ -53,8 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     from app.paths import default_paths
     from app.settings import Settings
 
-    paths = default_paths().create()
-    setup_logging(paths.log_file)
+    paths = default_paths()  # created by the interface, which says so if it cannot
+    setup_logging(paths.log_file)  # to stderr when the folder cannot be written
     log = get_logger("main")
     log.info("starting, version %s, frozen=%s", _version(), getattr(sys, "frozen", False))
 
@@ -77,17 +77,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open_desk(paths, passphrase: str | None, throwaway_key: bool = False):
-    from app.desk import Desk
-    from app.keys import open_encrypted
-    from app.seasons import load_seasons
-    from app.store import open_store
-    from app.vault import Vault, new_key
+    from app.desk import open_desk
 
-    if throwaway_key:  # a temporary folder: neither keyring nor passphrase
-        vault = Vault(new_key())
-        return Desk(open_store(paths.database, paths.backups, vault), load_seasons(), vault=vault)
-    conn, vault = open_encrypted(paths.database, paths.backups, passphrase)
-    return Desk(conn, load_seasons(), vault=vault)
+    # A temporary folder (smoke test, start-up time): neither keyring nor passphrase.
+    return open_desk(paths.database, paths.backups, passphrase, throwaway_key=throwaway_key)
 
 
 def _report_startup() -> None:

@@ -1,6 +1,10 @@
 """Start the Qt side: the application object, its style, the main window."""
 
+import contextlib
+import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -9,16 +13,17 @@ from app.desk import Desk
 from app.errors import KnownError
 from app.paths import Paths
 from app.settings import Settings
-from ui import texts
 from ui.shell import Shell, SingleInstance
 from ui.style import apply_design
+from ui.texts import common as common_texts
+from ui.texts import errors as errors_texts
 from ui.window import MainWindow
 
 
 def make_application(argv: list[str], scale: float = 1.0) -> QApplication:
     app = QApplication.instance() or QApplication(argv)
     _speak_french(app)
-    app.setApplicationName(texts.APP_TITLE)
+    app.setApplicationName(common_texts.APP_TITLE)
     app.setOrganizationName("passsport-club")
     apply_design(app, scale)
     return app
@@ -45,16 +50,24 @@ def run(
 ) -> int:
     """Open the data, show the main window and run until it closes. Returns the exit status."""
     app = make_application(argv, settings.get("text_scale") / 100)
+    blocked = unwritable(paths)
+    if blocked is not None:
+        message = errors_texts.folder_read_only(str(blocked))
+        if sys.stderr:  # also in the terminal, if there is one
+            with contextlib.suppress(OSError):
+                print(message, file=sys.stderr)
+        QMessageBox.critical(None, common_texts.APP_TITLE, message)
+        return 1
     instance = SingleInstance(paths)
     if not quit_when_shown and instance.already_running():
-        QMessageBox.information(None, texts.APP_TITLE, texts.already_running())
+        QMessageBox.information(None, common_texts.APP_TITLE, common_texts.already_running())
         return 0
     shell = Shell(paths, settings, open_desk)
     try:
         if not shell.open():
             return 1
     except KnownError as error:
-        QMessageBox.critical(None, texts.APP_TITLE, texts.describe(error))
+        QMessageBox.critical(None, common_texts.APP_TITLE, errors_texts.describe(error))
         return 1
     instance.on_raise = lambda: _bring_up(shell.window)
     shell.window.show()
@@ -66,6 +79,28 @@ def run(
         return app.exec()
     finally:
         shell.window.release()
+
+
+def unwritable(paths: Paths) -> Path | None:
+    """The program's folders, created if need be; the first one it cannot write in (or
+    the database file, if read-only), None when all is well. Tried for real: a folder
+    may look writable and not be (a read-only disk, a locked USB key)."""
+    for folder in (paths.data, paths.logs, paths.backups, paths.config):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError:
+            while not folder.exists() and folder.parent != folder:
+                folder = folder.parent  # the folder it could not be made in
+            return folder
+    try:
+        if paths.database.exists():
+            with paths.database.open("ab"):  # opened for writing, nothing written
+                pass
+    except OSError:
+        return paths.database
+    return None
 
 
 def _bring_up(window: MainWindow) -> None:

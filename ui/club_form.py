@@ -6,8 +6,10 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton
 
 from app.club import LOCAL_LAW, ClubProfile
 from app.desk import Desk
-from app.errors import FormError
-from ui import texts
+from app.errors import FormError, KnownError
+from ui.actions import attempt
+from ui.texts import club as club_texts
+from ui.texts import common as common_texts
 from ui.widgets import Field, Page
 
 
@@ -21,23 +23,23 @@ class ClubForm(Page):
     ) -> None:
         first_run = desk.club_profile() is None
         super().__init__(
-            texts.CLUB_FIRST_TITLE if first_run else texts.CLUB_EDIT_TITLE,
-            texts.CLUB_FIRST_INTRO if first_run else texts.CLUB_EDIT_INTRO,
+            club_texts.CLUB_FIRST_TITLE if first_run else club_texts.CLUB_EDIT_TITLE,
+            club_texts.CLUB_FIRST_INTRO if first_run else club_texts.CLUB_EDIT_INTRO,
             parent,
         )
         self._desk = desk
         self._on_saved = on_saved
         self.fields = {
-            "name": Field(texts.CLUB_NAME),
-            "siret": Field(texts.CLUB_SIRET),
-            "rna": Field(texts.CLUB_RNA),
-            "federation": Field(texts.CLUB_FEDERATION),
+            "name": Field(club_texts.CLUB_NAME),
+            "siret": Field(club_texts.CLUB_SIRET),
+            "rna": Field(club_texts.CLUB_RNA),
+            "federation": Field(club_texts.CLUB_FEDERATION),
         }
         # Alsace-Moselle: an association under local law has no RNA number.
-        self.local_law = QCheckBox(texts.CLUB_LOCAL_LAW)
-        self.local_law.setAccessibleDescription(texts.CLUB_LOCAL_LAW_HINT)
+        self.local_law = QCheckBox(club_texts.CLUB_LOCAL_LAW)
+        self.local_law.setAccessibleDescription(club_texts.CLUB_LOCAL_LAW_HINT)
         self.local_law.toggled.connect(self._local_law_changed)
-        explained = QLabel(texts.CLUB_LOCAL_LAW_HINT)
+        explained = QLabel(club_texts.CLUB_LOCAL_LAW_HINT)
         explained.setObjectName("intro")
         explained.setWordWrap(True)
         explained.setContentsMargins(52, 0, 0, 8)
@@ -58,13 +60,13 @@ class ClubForm(Page):
             self.local_law.setChecked(profile.local_law)
 
         buttons = QHBoxLayout()
-        self.save_button = QPushButton(texts.SAVE)
+        self.save_button = QPushButton(common_texts.SAVE)
         self.save_button.setAutoDefault(True)
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.save_button)
         if on_cancel and not first_run:
-            cancel = QPushButton(texts.CANCEL)
+            cancel = QPushButton(common_texts.CANCEL)
             cancel.setAutoDefault(True)
             cancel.clicked.connect(on_cancel)
             buttons.addWidget(cancel)
@@ -85,19 +87,24 @@ class ClubForm(Page):
         values = {key: field.text() for key, field in self.fields.items()}
         if self.local_law.isChecked():
             values["rna"] = LOCAL_LAW
-        try:
-            profile = self._desk.save_club_profile(**values)
-        except FormError as error:
-            self._show_errors(error.fields)
-            return
-        self._show_errors({})
-        self._on_saved(profile)
+
+        def explain(error: KnownError) -> bool:
+            if isinstance(error, FormError):
+                self._show_errors(error.fields)
+                return True
+            return False
+
+        def saved(profile: ClubProfile) -> None:
+            self._show_errors({})
+            self._on_saved(profile)
+
+        attempt(self, lambda: self._desk.save_club_profile(**values), saved, explain)
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         first = None
         for key, field in self.fields.items():
             reason = errors.get(key)
-            field.set_error(texts.FIELD_ERRORS.get(reason) if reason else None)
+            field.set_error(club_texts.FIELD_ERRORS.get(reason) if reason else None)
             if reason and first is None:
                 first = field
         if first is not None:

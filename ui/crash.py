@@ -1,4 +1,8 @@
-"""The last resort: an unexpected error is logged in full and the user sees a calm dialog."""
+"""The last resort: an unexpected error is logged in full and the user sees a calm dialog.
+
+An expected error should never come this far (every action runs through
+``ui/actions.py``); if one does, the user reads its own sentence, not "a problem".
+"""
 
 import sys
 import traceback
@@ -7,8 +11,11 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.errors import KnownError
 from app.logs import get_logger
-from ui import texts
+from ui.actions import expected
+from ui.texts import common as common_texts
+from ui.texts import errors as errors_texts
 
 log = get_logger("crash")
 
@@ -21,11 +28,20 @@ def install_exception_hook(log_file: Path) -> None:
             sys.__excepthook__(kind, value, tb)
             return
         # The traceback holds file names and line numbers, not the values of variables.
-        log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, value, tb)))
-        if QApplication.instance() is not None:
-            box = QMessageBox(
-                QMessageBox.Icon.Warning, texts.UNEXPECTED_TITLE, texts.unexpected(str(log_file))
+        where = "".join(traceback.format_exception(kind, value, tb))
+        value = expected(value)  # a refusal of the disk that came as it was, too
+        if isinstance(value, KnownError):
+            # Its reason code, never its details (they may hold what was typed).
+            log.warning("expected error outside an action (%s)\n%s", value.reason, where)
+            box = (QMessageBox.Icon.Warning, common_texts.APP_TITLE, errors_texts.describe(value))
+        else:
+            log.error("unexpected error\n%s", where)
+            box = (
+                QMessageBox.Icon.Warning,
+                errors_texts.UNEXPECTED_TITLE,
+                errors_texts.unexpected(str(log_file)),
             )
-            box.exec()
+        if QApplication.instance() is not None:
+            QMessageBox(*box).exec()
 
     sys.excepthook = hook

@@ -15,10 +15,15 @@ from app.people import Person
 from app.seasons import Season
 from app.settings import Settings
 from app.validations import State, Validation, ValidationError, deduction
-from ui import french, texts
+from ui import french
 from ui.accessibility import Sounds
+from ui.actions import attempt
 from ui.desk_pages import CodePage, PersonPage, ResultPage, ReviewPage
 from ui.printing import ReceiptPrinter
+from ui.texts import codes as codes_texts
+from ui.texts import desk as desk_texts
+from ui.texts import errors as errors_texts
+from ui.texts import training as training_texts
 from ui.widgets import Page
 
 
@@ -56,9 +61,9 @@ def person_errors(error: FormError, season: Season) -> dict[str, str]:
     words = {}
     for key, reason in error.fields.items():
         if reason == "age_out_of_range":
-            words[key] = texts.age_refused(season.age_min, season.age_max, season.year)
+            words[key] = desk_texts.age_refused(season.age_min, season.age_max, season.year)
         else:
-            words[key] = texts.PERSON_ERRORS.get(reason, texts.PERSON_ERRORS["required"])
+            words[key] = desk_texts.PERSON_ERRORS.get(reason, desk_texts.PERSON_ERRORS["required"])
     return words
 
 
@@ -80,7 +85,7 @@ class DeskFlow:
         if not sibling:
             self._family = Family()
         example = example_code(self._desk.seasons, self._desk.now())
-        intro = texts.sibling_intro(self._family.last_name, example) if sibling else ""
+        intro = desk_texts.sibling_intro(self._family.last_name, example) if sibling else ""
         page = CodePage(self._desk.volunteer, example, intro)
         page.changed.connect(lambda text: self._code_changed(page, text))
         page.submitted.connect(lambda text: self._code_submitted(page, text))
@@ -105,9 +110,11 @@ class DeskFlow:
                 page.show_problem(None)
             elif error.reason == CodeReason.TOO_SHORT:
                 page.show_problem(None)
-                page.show_hint(texts.code_missing(error.details["needed"] - error.details["typed"]))
+                page.show_hint(
+                    desk_texts.code_missing(error.details["needed"] - error.details["typed"])
+                )
             else:
-                page.show_problem(texts.describe_code_error(error), error=error)
+                page.show_problem(codes_texts.describe_code_error(error), error=error)
             return None
 
     def _code_changed(self, page: CodePage, text: str) -> None:
@@ -122,7 +129,7 @@ class DeskFlow:
     def _code_submitted(self, page: CodePage, text: str) -> None:
         if not text.strip():
             example = {"example": example_code(self._desk.seasons, self._desk.now())}
-            page.show_problem(texts.describe_code_error(CodeError(CodeReason.EMPTY, example)))
+            page.show_problem(codes_texts.describe_code_error(CodeError(CodeReason.EMPTY, example)))
             self._sounds.failure()
             return
         read = self._read(page, text)
@@ -136,7 +143,7 @@ class DeskFlow:
     def _go_on(self, page: CodePage, code: PassCode, existing: Validation | None) -> None:
         if existing is not None:
             when = french.moment(existing.recorded_at)
-            page.show_problem(texts.already_registered(existing.receipt_no, when), existing.id)
+            page.show_problem(desk_texts.already_registered(existing.receipt_no, when), existing.id)
             self._sounds.failure()
             return
         self._keep_volunteer(page)
@@ -144,19 +151,14 @@ class DeskFlow:
 
     def _without_code(self, page: CodePage) -> None:
         self._keep_volunteer(page)
-        try:
-            season = self._desk.open_season()
-        except KnownError as error:
-            self._nav.show_message(texts.describe(error), "error")
-            return
-        self._ask_person(None, season)
+        attempt(self._nav, self._desk.open_season, lambda season: self._ask_person(None, season))
 
     # Step 2: the young person
     def _ask_person(self, code: PassCode | None, season: Season) -> None:
         deposit = code is None
         page = PersonPage(
-            texts.DEPOSIT_TITLE if deposit else texts.PERSON_TITLE,
-            texts.DEPOSIT_INTRO if deposit else texts.PERSON_INTRO,
+            desk_texts.DEPOSIT_TITLE if deposit else desk_texts.PERSON_TITLE,
+            desk_texts.DEPOSIT_INTRO if deposit else desk_texts.PERSON_INTRO,
             self._desk.name_suggestions(),
             with_cheque=deposit,
         )
@@ -206,23 +208,23 @@ class DeskFlow:
         code, season, person, fee = draft.code, draft.season, draft.person, draft.fee_cents
         rows = []
         if code is not None:
-            rows.append((texts.REVIEW_CODE, str(code)))
+            rows.append((desk_texts.REVIEW_CODE, str(code)))
         rows += [
-            (texts.REVIEW_NAME, f"{person.first_name} {person.last_name}"),
-            (texts.REVIEW_BORN, french.long_date(person.birth_date)),
-            (texts.REVIEW_SEASON, str(season.year)),
-            (texts.REVIEW_AMOUNT, french.euros(deduction(season, fee))),
+            (desk_texts.REVIEW_NAME, f"{person.first_name} {person.last_name}"),
+            (desk_texts.REVIEW_BORN, french.long_date(person.birth_date)),
+            (desk_texts.REVIEW_SEASON, str(season.year)),
+            (desk_texts.REVIEW_AMOUNT, french.euros(deduction(season, fee))),
         ]
         if fee is not None:
-            rows.append((texts.REVIEW_FEE, french.euros(fee)))
-            rows.append((texts.REVIEW_REMAINING, french.euros(fee - deduction(season, fee))))
+            rows.append((desk_texts.REVIEW_FEE, french.euros(fee)))
+            rows.append((desk_texts.REVIEW_REMAINING, french.euros(fee - deduction(season, fee))))
         if draft.activity:
-            rows.append((texts.REVIEW_ACTIVITY, draft.activity))
+            rows.append((desk_texts.REVIEW_ACTIVITY, draft.activity))
         if code is None:
             rows.append(
                 (
-                    texts.REVIEW_CHEQUE,
-                    texts.cheque_summary(
+                    desk_texts.REVIEW_CHEQUE,
+                    desk_texts.cheque_summary(
                         page.value("cheque_number"),
                         page.value("cheque_bank"),
                         page.value("cheque_amount"),
@@ -236,10 +238,15 @@ class DeskFlow:
 
     # Step 4: save, then the result
     def _save(self, page: PersonPage, draft: Draft) -> None:
+        """Save from the review page. A form error goes back to the fields; a code the
+        national rules refuse goes back to the code; any other problem (a full disk, a
+        busy file) is said on the review page, which stays as it was: « Confirmer » again
+        saves the same registration."""
         code = draft.code
-        try:
+
+        def save() -> Validation:
             if code is None:
-                saved = self._desk.take_deposit(
+                return self._desk.take_deposit(
                     draft.person,
                     draft.season,
                     page.value("cheque_number"),
@@ -248,18 +255,23 @@ class DeskFlow:
                     draft.activity,
                     draft.fee_cents,
                 )
-            else:
-                saved = self._desk.validate(code, draft.person, draft.activity, draft.fee_cents)
-        except FormError as error:
-            self._nav.show_page(page)
-            page.show_errors(person_errors(error, draft.season))
+            return self._desk.validate(code, draft.person, draft.activity, draft.fee_cents)
+
+        def explain(error: KnownError) -> bool:
             self._sounds.failure()
-            return
-        except ValidationError as error:
-            self._sounds.failure()
-            self.start(str(code) if code else "", sibling=bool(self._family.saved))
-            self._nav.show_message(texts.describe(error), "error")
-            return
+            if isinstance(error, FormError):
+                self._nav.show_page(page)
+                page.show_errors(person_errors(error, draft.season))
+                return True
+            if isinstance(error, ValidationError):
+                self.start(str(code) if code else "", sibling=bool(self._family.saved))
+                self._nav.show_message(errors_texts.describe(error), "error")
+                return True
+            return False
+
+        attempt(self._nav, save, lambda saved: self._saved(page, draft, saved), explain)
+
+    def _saved(self, page: PersonPage, draft: Draft, saved: Validation) -> None:
         self._family.last_name = draft.person.last_name
         self._family.activity = draft.activity
         self._family.fee = page.value("fee").strip()
@@ -272,22 +284,26 @@ class DeskFlow:
     ) -> ResultPage:
         deposit = saved.state is State.AWAITING_CODE
         training = self._printer.training  # the training desk prints training receipts
-        lines = [texts.TRAINING_RESULT] if training else []
+        lines = [training_texts.TRAINING_RESULT] if training else []
         lines += [
-            texts.receipt_number(saved.receipt_no),
-            texts.amount_deducted(french.euros(saved.amount_cents)),
+            desk_texts.receipt_number(saved.receipt_no),
+            desk_texts.amount_deducted(french.euros(saved.amount_cents)),
         ]
         if saved.remaining_cents is not None:
-            lines.append(texts.remaining(french.euros(saved.remaining_cents)))
+            lines.append(desk_texts.remaining(french.euros(saved.remaining_cents)))
         if deposit:
-            lines.append(texts.SAVED_DEPOSIT_NEXT)
+            lines.append(desk_texts.SAVED_DEPOSIT_NEXT)
         else:
-            lines.append(texts.TRAINING_SAVED_TO_SEND if training else texts.SAVED_TO_SEND)
+            lines.append(
+                training_texts.TRAINING_SAVED_TO_SEND if training else desk_texts.SAVED_TO_SEND
+            )
         lines += extra or []
         if training:
-            default = texts.TRAINING_SAVED_DEPOSIT if deposit else texts.TRAINING_SAVED
+            default = (
+                training_texts.TRAINING_SAVED_DEPOSIT if deposit else training_texts.TRAINING_SAVED
+            )
         else:
-            default = texts.SAVED_DEPOSIT if deposit else texts.SAVED
+            default = desk_texts.SAVED_DEPOSIT if deposit else desk_texts.SAVED
         result = ResultPage(headline or default, "success", lines)
         result.next_family.connect(lambda: self.start())
         result.print_receipt.connect(lambda: self.print(saved.id))
@@ -300,15 +316,20 @@ class DeskFlow:
         return result
 
     def print(self, validation_id: int) -> None:
-        if self._printer.print(validation_id):
-            self._nav.show_message(texts.PRINTED, "success")
+        attempt(self._nav, lambda: self._printer.print(validation_id), self._printed)
+
+    def _printed(self, printed: bool) -> None:
+        if printed:
+            self._nav.show_message(desk_texts.PRINTED, "success")
         else:
-            self._nav.show_message(texts.PRINT_CANCELLED, "info")
+            self._nav.show_message(desk_texts.PRINT_CANCELLED, "info")
 
     def save_pdf(self, validation_id: int) -> None:
-        path = self._printer.save_pdf(validation_id)
-        if path is not None:
-            self._nav.show_message(texts.pdf_saved(str(path)), "success")
+        def saved(path) -> None:
+            if path is not None:
+                self._nav.show_message(desk_texts.pdf_saved(str(path)), "success")
+
+        attempt(self._nav, lambda: self._printer.save_pdf(validation_id), saved)
 
     def _offer_family(self, result: ResultPage, saved: Validation) -> None:
         """After a registration made here: a brother or sister next, and the family's
@@ -322,14 +343,17 @@ class DeskFlow:
         result.print_family.connect(lambda: self.print_family(list(family)))
 
     def print_family(self, ids: list[int]) -> None:
-        if self._printer.print_many(ids):
-            self._nav.show_message(texts.printed_family(len(ids)), "success")
-        else:
-            self._nav.show_message(texts.PRINT_CANCELLED, "info")
+        def printed(done: bool) -> None:
+            if done:
+                self._nav.show_message(desk_texts.printed_family(len(ids)), "success")
+            else:
+                self._nav.show_message(desk_texts.PRINT_CANCELLED, "info")
+
+        attempt(self._nav, lambda: self._printer.print_many(ids), printed)
 
 
 def _season_label(code: PassCode | None, season: Season) -> QLabel:
-    text = texts.season_line(season.year, french.euros(season.amount_cents))
+    text = desk_texts.season_line(season.year, french.euros(season.amount_cents))
     if code is not None:
         text = f"{code} · {text}"
     label = QLabel(text)

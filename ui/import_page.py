@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFormLayout,
     QLabel,
@@ -21,10 +22,14 @@ from app.portal_extracts import PortalLine, Table, wording_key
 from app.portal_states import PortalState, meaning
 from app.reconcile import Plan
 from app.treasury import Treasury
-from ui import texts as words
+from ui.actions import report
 from ui.desk_pages import button_row
 from ui.progress import ProgressRelay
 from ui.tasks import Tasks
+from ui.texts import desk as desk_texts
+from ui.texts import imports as imports_texts
+from ui.texts import records as records_texts
+from ui.texts import treasurer as treasurer_texts
 from ui.widgets import Page
 
 SHOWN_PER_LIST = 200
@@ -73,8 +78,8 @@ class ChoosePage(BusyPage):
     choose = Signal()
 
     def __init__(self, parent=None) -> None:
-        super().__init__(words.IMPORT_TITLE, words.IMPORT_INTRO, parent)
-        self.button = QPushButton(words.CHOOSE_FILE)
+        super().__init__(imports_texts.IMPORT_TITLE, imports_texts.IMPORT_INTRO, parent)
+        self.button = QPushButton(imports_texts.CHOOSE_FILE)
         self.button.setObjectName("primary")
         self.button.clicked.connect(self.choose.emit)
         self.body.addLayout(button_row(self.button))
@@ -115,12 +120,12 @@ class StateWordings(QWidget):
             return
         layout = QVBoxLayout(self._content)
         layout.setContentsMargins(0, 0, 0, 0)
-        heading = QLabel(words.WORDINGS_TITLE)
+        heading = QLabel(imports_texts.WORDINGS_TITLE)
         font = heading.font()
         font.setBold(True)
         heading.setFont(font)
         layout.addWidget(heading)
-        intro = QLabel(words.WORDINGS_INTRO)
+        intro = QLabel(imports_texts.WORDINGS_INTRO)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -128,12 +133,12 @@ class StateWordings(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # as the columns above
         for wording, count in wordings.items():
             read = meaning(wording)
-            text = words.wording_label(wording, count)
+            text = imports_texts.wording_label(wording, count)
             label = QLabel(text)  # short lines: wrapping would cut them in a form
             choice = QComboBox()
-            choice.addItem(words.WORDING_IGNORE, None)
+            choice.addItem(imports_texts.WORDING_IGNORE, None)
             for state in PortalState:
-                choice.addItem(words.PORTAL_STATE_WORDS[state], state)
+                choice.addItem(imports_texts.PORTAL_STATE_WORDS[state], state)
             choice.setCurrentIndex(
                 chosen.get(wording_key(wording), choice.findData(read) if read is not None else 0)
             )
@@ -141,10 +146,10 @@ class StateWordings(QWidget):
             label.setBuddy(choice)
             form.addRow(label, choice)
             if read is None:
-                warning = QLabel(words.WORDING_UNKNOWN)
+                warning = QLabel(imports_texts.WORDING_UNKNOWN)
                 warning.setObjectName("fieldError")
                 warning.setWordWrap(True)
-                choice.setAccessibleDescription(words.WORDING_UNKNOWN)
+                choice.setAccessibleDescription(imports_texts.WORDING_UNKNOWN)
                 form.addRow(warning)
             self.choices[wording] = choice
         layout.addLayout(form)
@@ -162,19 +167,19 @@ class PreviewPage(BusyPage):
     sheet_chosen = Signal(int)
 
     def __init__(self, table: Table, name: str, parent=None) -> None:
-        super().__init__(words.PREVIEW_TITLE, words.PREVIEW_INTRO, parent)
+        super().__init__(imports_texts.PREVIEW_TITLE, imports_texts.PREVIEW_INTRO, parent)
         self._table = table
-        summary = QLabel(words.file_summary(name, table.data_rows))
+        summary = QLabel(imports_texts.file_summary(name, table.data_rows))
         self.body.addWidget(summary)
         self.sheet = QComboBox()
         if len(table.sheets) > 1:
             sheet_form = QFormLayout()
-            sheet_label = QLabel(words.SHEET)
+            sheet_label = QLabel(imports_texts.SHEET)
             self.sheet.addItems(table.sheets)
             self.sheet.setCurrentIndex(table.sheet)
-            self.sheet.setAccessibleName(words.SHEET)
-            self.sheet.setAccessibleDescription(words.SHEET_HINT)
-            self.sheet.setToolTip(words.SHEET_HINT)
+            self.sheet.setAccessibleName(imports_texts.SHEET)
+            self.sheet.setAccessibleDescription(imports_texts.SHEET_HINT)
+            self.sheet.setToolTip(imports_texts.SHEET_HINT)
             sheet_label.setBuddy(self.sheet)
             sheet_form.addRow(sheet_label, self.sheet)
             self.body.addLayout(sheet_form)
@@ -186,12 +191,12 @@ class PreviewPage(BusyPage):
         self.choices: list[QComboBox] = []
         guessed = {index: key for key, index in table.mapping.items()}
         for index, title in enumerate(table.headers):
-            label = QLabel(words.column_label(index, title, table.samples(index)))
+            label = QLabel(imports_texts.column_label(index, title, table.samples(index)))
             label.setWordWrap(True)
             choice = QComboBox()
-            choice.addItem(words.IGNORED, None)
+            choice.addItem(imports_texts.IGNORED, None)
             for key in Field:
-                choice.addItem(words.FIELD_WORDS[key], key)
+                choice.addItem(imports_texts.FIELD_WORDS[key], key)
             if index in guessed:
                 choice.setCurrentIndex(choice.findData(guessed[index]))
             choice.setAccessibleName(label.text().split("\n")[0])
@@ -203,10 +208,10 @@ class PreviewPage(BusyPage):
         self.wordings = StateWordings()
         self.wordings.show_wordings(table.wordings())
         self.body.addWidget(self.wordings)
-        self.compare_button = QPushButton(words.COMPARE)
+        self.compare_button = QPushButton(imports_texts.COMPARE)
         self.compare_button.setObjectName("primary")
         self.compare_button.clicked.connect(self._compare)
-        other = QPushButton(words.CHOOSE_ANOTHER)
+        other = QPushButton(imports_texts.CHOOSE_ANOTHER)
         other.clicked.connect(self.another.emit)
         self.body.addWidget(self.error)
         self.body.addWidget(self.progress)
@@ -227,7 +232,7 @@ class PreviewPage(BusyPage):
     def _compare(self) -> None:
         mapping = self.mapping()
         if Field.CODE not in mapping:
-            self.show_error(words.NEED_CODE_COLUMN)
+            self.show_error(imports_texts.NEED_CODE_COLUMN)
             (self.choices[0] if self.choices else self.compare_button).setFocus()
             return
         self.show_error("")
@@ -252,7 +257,7 @@ class ResultPage(BusyPage):
     back = Signal()
 
     def __init__(self, plan: Plan, addable: int, parent=None) -> None:
-        super().__init__(words.RESULT_TITLE, words.RESULT_INTRO, parent)
+        super().__init__(imports_texts.RESULT_TITLE, imports_texts.RESULT_INTRO, parent)
         self.lines: dict[str, QLabel] = {}
 
         def section(key: str, text: str, details: list[str]) -> None:
@@ -265,28 +270,28 @@ class ResultPage(BusyPage):
 
         section(
             "updates",
-            words.updates(len(plan.updates)),
+            imports_texts.updates(len(plan.updates)),
             [
-                words.update_line(
+                imports_texts.update_line(
                     _who(u.local.first_name, u.local.last_name),
                     u.local.code,
-                    words.STATE_WORDS[u.after],
+                    records_texts.STATE_WORDS[u.after],
                 )
                 for u in plan.updates
             ],
         )
-        section("unchanged", words.unchanged(plan.unchanged), [])
+        section("unchanged", imports_texts.unchanged(plan.unchanged), [])
         section(
             "conflicts",
-            words.conflicts(len(plan.conflicts)),
+            imports_texts.conflicts(len(plan.conflicts)),
             [
-                words.conflict_line(
+                imports_texts.conflict_line(
                     _who(c.local.first_name, c.local.last_name),
                     _who(c.line.first_name, c.line.last_name),
                     c.local.code,
                 )
                 if c.kind == "name"
-                else words.cancelled_here_line(
+                else imports_texts.cancelled_here_line(
                     _who(c.local.first_name, c.local.last_name), c.local.code
                 )
                 for c in plan.conflicts
@@ -294,34 +299,35 @@ class ResultPage(BusyPage):
         )
         section(
             "portal_only",
-            words.portal_only(len(plan.portal_only)),
+            imports_texts.portal_only(len(plan.portal_only)),
             [f"{_who(x.first_name, x.last_name)} · {x.code}" for x in plan.portal_only],
         )
         section(
             "here_only",
-            words.here_only(len(plan.here_only)),
+            imports_texts.here_only(len(plan.here_only)),
             [f"{_who(x.first_name, x.last_name)} · {x.code}" for x in plan.here_only],
         )
         if plan.ignored:
             section(
                 "ignored",
-                words.ignored(len(plan.ignored)),
-                [words.ignored_line(x.row, x.code, x.wording) for x in plan.ignored],
+                imports_texts.ignored(len(plan.ignored)),
+                [imports_texts.ignored_line(x.row, x.code, x.wording) for x in plan.ignored],
             )
         if plan.unreadable:
-            section("unreadable", words.unreadable(plan.unreadable), [])
+            section("unreadable", imports_texts.unreadable(plan.unreadable), [])
         if plan.duplicates:
-            section("duplicates", words.duplicates(plan.duplicates), [])
+            section("duplicates", imports_texts.duplicates(plan.duplicates), [])
         if len(plan.portal_only) > addable:
-            section("cannot_add", words.cannot_add(len(plan.portal_only) - addable), [])
-        self.apply_button = QPushButton(words.APPLY)
+            section("cannot_add", imports_texts.cannot_add(len(plan.portal_only) - addable), [])
+        self.apply_button = QPushButton(imports_texts.APPLY)
         self.apply_button.setObjectName("primary")
-        self.apply_button.setEnabled(bool(plan.updates))
+        self._can_apply = bool(plan.updates)
+        self.apply_button.setEnabled(self._can_apply)
         self.apply_button.clicked.connect(self.apply.emit)
-        self.add_button = QPushButton(words.ADD)
+        self.add_button = QPushButton(imports_texts.ADD)
         self.add_button.setVisible(addable > 0)
         self.add_button.clicked.connect(self.add.emit)
-        back = QPushButton(words.TITLE)
+        back = QPushButton(treasurer_texts.TITLE)
         back.clicked.connect(self.back.emit)
         self.body.addWidget(self.error)
         self.body.addWidget(self.progress)
@@ -329,7 +335,7 @@ class ResultPage(BusyPage):
 
     def set_busy(self, busy: bool, text: str = "") -> None:
         super().set_busy(busy, text)
-        self.apply_button.setEnabled(not busy and self.apply_button.isEnabled())
+        self.apply_button.setEnabled(not busy and self._can_apply)  # again after a failure
         self.add_button.setEnabled(not busy)
 
     def on_shown(self) -> None:
@@ -344,13 +350,16 @@ class AddPage(BusyPage):
     confirm = Signal()
 
     def __init__(self, lines: list[PortalLine], parent=None) -> None:
-        super().__init__(words.ADD_TITLE, words.ADD_INTRO, parent)
+        super().__init__(imports_texts.ADD_TITLE, imports_texts.ADD_INTRO, parent)
         self.body.addWidget(
-            _list(words.ADD_TITLE, [f"{_who(x.first_name, x.last_name)} · {x.code}" for x in lines])
+            _list(
+                imports_texts.ADD_TITLE,
+                [f"{_who(x.first_name, x.last_name)} · {x.code}" for x in lines],
+            )
         )
-        self.modify_button = QPushButton(words.MODIFY)
+        self.modify_button = QPushButton(desk_texts.MODIFY)
         self.modify_button.clicked.connect(self.modify.emit)
-        self.confirm_button = QPushButton(words.CONFIRM)
+        self.confirm_button = QPushButton(desk_texts.CONFIRM)
         self.confirm_button.setObjectName("primary")
         self.confirm_button.clicked.connect(self.confirm.emit)
         self.body.addWidget(self.error)
@@ -392,11 +401,12 @@ class ImportFlow:
         relay = ProgressRelay(page)
         relay.connect_to(page.show_progress)
         page.show_error("")
+        focus = QApplication.focusWidget()  # the button, disabled while the work runs
         page.set_busy(True, text)
         self._tasks.run(
             (lambda: work(relay.report)) if progress else work,
             lambda result: (page.set_busy(False), done(result)),
-            lambda error: page.show_error(words.describe(error)),
+            lambda error: report(page, error, focus),
         )
 
     def _choose(self, page: ChoosePage) -> None:
@@ -407,7 +417,7 @@ class ImportFlow:
     def read(self, page: BusyPage, path: Path) -> None:
         self._run(
             page,
-            words.READING,
+            imports_texts.READING,
             lambda report: self._treasury.read_extract(path, report),
             lambda table: self._preview(table, path),
             progress=True,
@@ -427,7 +437,7 @@ class ImportFlow:
         """Another sheet: its columns and states are read again, off the interface."""
         self._run(
             page,
-            words.READING,
+            imports_texts.READING,
             lambda: table.on_sheet(index),
             lambda other: self._preview(other, path).sheet.setFocus(),
         )
@@ -436,7 +446,7 @@ class ImportFlow:
         self._source = (table, mapping, states)
         self._run(
             page,
-            words.COMPARING,
+            imports_texts.COMPARING,
             lambda: self._treasury.compare(table, mapping, states)[0],
             lambda plan: self._result(plan, path),
         )
@@ -465,9 +475,9 @@ class ImportFlow:
                 self._result(again, path)
             else:
                 self._finished()
-            self._nav.show_message(words.applied(count), "success")
+            self._nav.show_message(imports_texts.applied(count), "success")
 
-        self._run(page, words.SAVING, work, done)
+        self._run(page, imports_texts.SAVING, work, done)
 
     def _ask_add(self, plan: Plan, lines: list[PortalLine], path: Path) -> None:
         page = AddPage(lines)
@@ -476,11 +486,14 @@ class ImportFlow:
         def done(count: int) -> None:
             self.on_added()
             self._finished()
-            self._nav.show_message(words.added(count), "success")
+            self._nav.show_message(imports_texts.added(count), "success")
 
         page.confirm.connect(
             lambda: self._run(
-                page, words.SAVING, lambda: self._treasury.add_from_portal(lines, str(path)), done
+                page,
+                imports_texts.SAVING,
+                lambda: self._treasury.add_from_portal(lines, str(path)),
+                done,
             )
         )
         self._show(page)

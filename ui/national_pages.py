@@ -3,31 +3,38 @@
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton
 
+from app.errors import StoreError
 from app.secrets import KeyringUnavailable, secure_keyring_available
 from app.validations import Validation
-from sync.client import CertificateRefused, Refused, RetryLater
-from ui import texts
+from sync.client import BadAddress, CertificateRefused, Refused, RetryLater, api_address
 from ui.accessibility import announce
 from ui.desk_pages import button_row
 from ui.passphrase import paragraph
 from ui.records import ValidationList, summary_line
+from ui.texts import desk as desk_texts
+from ui.texts import errors as errors_texts
+from ui.texts import national as national_texts
 from ui.widgets import Field, Page
 
 
 def enrol_error(error: BaseException) -> str:
     if isinstance(error, KeyringUnavailable):
-        return texts.ENROL_ERRORS["no_secure_keyring"]
+        return national_texts.ENROL_ERRORS["no_secure_keyring"]
+    if isinstance(error, BadAddress):
+        return national_texts.ENROL_URL_ERRORS[error.reason]
     if isinstance(error, CertificateRefused):
-        return texts.ENROL_ERRORS["certificate_refused"]
+        return national_texts.ENROL_ERRORS["certificate_refused"]
     if isinstance(error, Refused):
-        return texts.ENROL_ERRORS["refused"]
+        return national_texts.ENROL_ERRORS["refused"]
     if isinstance(error, RetryLater):
-        return texts.ENROL_ERRORS["unreachable"]
-    return texts.ENROL_ERRORS["unreachable"]
+        return national_texts.ENROL_ERRORS["unreachable"]
+    if isinstance(error, StoreError):  # the enrolment could not be written here
+        return errors_texts.describe(error)
+    return national_texts.ENROL_ERRORS["unreachable"]
 
 
 def _with_advice(v: Validation) -> str:
-    advice = texts.NATIONAL_REASONS.get(v.national_reason or "invalid", "")
+    advice = national_texts.NATIONAL_REASONS.get(v.national_reason or "invalid", "")
     return f"{summary_line(v)}\n{advice}"
 
 
@@ -42,16 +49,16 @@ class EnrolPage(Page):
     def __init__(
         self, api_url: str, parent=None, keyring_available=secure_keyring_available
     ) -> None:
-        super().__init__(texts.ENROL_TITLE, texts.ENROL_INTRO, parent)
+        super().__init__(national_texts.ENROL_TITLE, national_texts.ENROL_INTRO, parent)
         self.no_keyring = None if keyring_available() else self._no_keyring_notice()
-        self.url = Field(texts.ENROL_URL)
+        self.url = Field(national_texts.ENROL_URL)
         self.url.edit.setText(api_url)
         self.url.edit.setMaxLength(200)
-        self.code = Field(texts.ENROL_CODE)
+        self.code = Field(national_texts.ENROL_CODE)
         self.code.edit.setMaxLength(40)
         self.body.addWidget(self.url)
         self.body.addWidget(self.code)
-        self.button = QPushButton(texts.ENROL_BUTTON)
+        self.button = QPushButton(national_texts.ENROL_BUTTON)
         self.button.setObjectName("primary")
         self.button.clicked.connect(self._submit)
         self.code.edit.returnPressed.connect(self._submit)
@@ -66,9 +73,9 @@ class EnrolPage(Page):
 
     def _no_keyring_notice(self) -> QLabel:
         words = [
-            texts.ENROL_NO_KEYRING,
-            texts.ENROL_NO_KEYRING_TODO,
-            texts.ENROL_NO_KEYRING_MEANWHILE,
+            national_texts.ENROL_NO_KEYRING,
+            national_texts.ENROL_NO_KEYRING_TODO,
+            national_texts.ENROL_NO_KEYRING_MEANWHILE,
         ]
         notice = paragraph("⚠  " + "\n\n".join(words), "message")
         notice.setProperty("kind", "warning")
@@ -80,14 +87,15 @@ class EnrolPage(Page):
         return notice
 
     def _submit(self) -> None:
-        url = self.url.text().strip()
-        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            self.url.set_error(texts.ENROL_ERRORS["bad_url"])
+        try:
+            url = api_address(self.url.text())
+        except BadAddress as refused:  # the one check the client itself makes again
+            self.url.set_error(national_texts.ENROL_URL_ERRORS[refused.reason])
             self.url.edit.setFocus()
             return
         self.url.set_error(None)
         if not self.code.text().strip():
-            self.code.set_error(texts.PERSON_ERRORS["required"])
+            self.code.set_error(desk_texts.PERSON_ERRORS["required"])
             self.code.edit.setFocus()
             return
         self.set_busy(True)
@@ -95,7 +103,7 @@ class EnrolPage(Page):
 
     def set_busy(self, busy: bool) -> None:
         self.button.setEnabled(not busy)
-        self.progress.setText(texts.ENROL_WAIT if busy else "")
+        self.progress.setText(national_texts.ENROL_WAIT if busy else "")
 
     def show_error(self, message: str) -> None:
         self.set_busy(False)
@@ -117,10 +125,10 @@ class ToCheckPage(Page):
     open_record = Signal(int)
 
     def __init__(self, load, parent=None) -> None:
-        super().__init__(texts.TO_CHECK_TITLE, texts.TO_CHECK_INTRO, parent)
+        super().__init__(national_texts.TO_CHECK_TITLE, national_texts.TO_CHECK_INTRO, parent)
         self._load = load
         self.count = QLabel()
-        self.results = ValidationList(texts.TO_CHECK_TITLE)
+        self.results = ValidationList(national_texts.TO_CHECK_TITLE)
         self.results.open_record.connect(self.open_record)
         self.body.addWidget(self.count)
         self.body.addWidget(self.results, 1)
@@ -129,7 +137,9 @@ class ToCheckPage(Page):
     def refresh(self) -> None:
         found: list[Validation] = self._load()
         self.results.show_validations(found, _with_advice)
-        self.count.setText(texts.to_check_count(len(found)) if found else texts.TO_CHECK_NONE)
+        self.count.setText(
+            national_texts.to_check_count(len(found)) if found else national_texts.TO_CHECK_NONE
+        )
 
     def on_shown(self) -> None:
         self.refresh()

@@ -11,11 +11,14 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from app.errors import KnownError
+from app.treasury import TreasuryError
 from app.validations import Validation
 from ui import french
-from ui import texts as words
+from ui.actions import attempt, report
 from ui.desk_pages import button_row
 from ui.style import icon
+from ui.texts import portal as portal_texts
+from ui.texts import treasurer as treasurer_texts
 from ui.widgets import Page
 
 
@@ -29,7 +32,6 @@ def _big(label: QLabel, style: str) -> None:
 
 
 class PortalAssistantPage(Page):
-    failed = Signal(object)
     finished = Signal()
 
     def __init__(
@@ -39,7 +41,7 @@ class PortalAssistantPage(Page):
         copy: Callable[[str], None],
         parent=None,
     ) -> None:
-        super().__init__(words.PORTAL_TITLE, words.PORTAL_INTRO, parent)
+        super().__init__(portal_texts.PORTAL_TITLE, portal_texts.PORTAL_INTRO, parent)
         self._load = load
         self._mark = mark
         self._copy = copy
@@ -49,14 +51,14 @@ class PortalAssistantPage(Page):
 
         self.position = QLabel()
         self.body.addWidget(self.position)
-        code_title = QLabel(words.PORTAL_CODE)
+        code_title = QLabel(portal_texts.PORTAL_CODE)
         # A read-only field in the stylesheet's large code font: easy to read and select.
         self.code = QLineEdit()
         self.code.setObjectName("codeField")
         self.code.setReadOnly(True)
         self.code.setMaximumWidth(420)
         code_title.setBuddy(self.code)
-        self.copy_code = QPushButton(icon("validate"), words.COPY_CODE)
+        self.copy_code = QPushButton(icon("validate"), portal_texts.COPY_CODE)
         self.copy_code.setObjectName("bigButton")
         self.copy_code.setIconSize(QSize(32, 32))
         self.body.addWidget(code_title)
@@ -65,11 +67,11 @@ class PortalAssistantPage(Page):
         self.body.addWidget(self.code)
         self.body.addLayout(button_row(self.copy_code))
 
-        self.check = QLabel(words.CHECK_NAME)
+        self.check = QLabel(portal_texts.CHECK_NAME)
         self.name = QLabel()
         self.name.setWordWrap(True)
         _big(self.name, "stateLine")
-        self.copy_name = QPushButton(icon("search"), words.COPY_NAME)
+        self.copy_name = QPushButton(icon("search"), portal_texts.COPY_NAME)
         self.copy_name.setObjectName("bigButton")
         self.copy_name.setIconSize(QSize(32, 32))
         self.body.addWidget(self.check)
@@ -79,12 +81,12 @@ class PortalAssistantPage(Page):
         self.copied = QLabel()
         self.copied.setObjectName("intro")
         self.body.addWidget(self.copied)
-        self.done = QPushButton(icon("success"), words.DONE)
+        self.done = QPushButton(icon("success"), portal_texts.DONE)
         self.done.setObjectName("primary")
-        self.skip = QPushButton(words.SKIP)
-        self.skip.setToolTip(words.SKIP_HINT)
-        self.skip.setAccessibleDescription(words.SKIP_HINT)
-        self.back = QPushButton(words.TITLE)
+        self.skip = QPushButton(portal_texts.SKIP)
+        self.skip.setToolTip(portal_texts.SKIP_HINT)
+        self.skip.setAccessibleDescription(portal_texts.SKIP_HINT)
+        self.back = QPushButton(treasurer_texts.TITLE)
         self.back.clicked.connect(self.finished.emit)
         self.body.addLayout(button_row(self.done, self.skip, self.back))
 
@@ -115,17 +117,19 @@ class PortalAssistantPage(Page):
         for widget in (*widgets, self.done, self.skip):
             widget.setVisible(v is not None)
         if v is None:
-            self.position.setText(words.PORTAL_NONE)
-            self.position.setAccessibleName(words.PORTAL_NONE)
+            self.position.setText(portal_texts.PORTAL_NONE)
+            self.position.setAccessibleName(portal_texts.PORTAL_NONE)
             self.back.setFocus()
             return
         count = len(self._items)
-        self.position.setText(f"{words.portal_position(1, count)}. {words.portal_left(count)}")
+        self.position.setText(
+            f"{portal_texts.portal_position(1, count)}. {portal_texts.portal_left(count)}"
+        )
         self.code.setText(v.code or "")
-        self.code.setAccessibleName(f"{words.PORTAL_CODE} : {v.code}")
+        self.code.setAccessibleName(f"{portal_texts.PORTAL_CODE} : {v.code}")
         born = french.long_date(v.birth_date)
         self.name.setText(f"{v.first_name} {v.last_name.upper()}, né ou née le {born}")
-        self.name.setAccessibleName(f"{words.CHECK_NAME} : {self.name.text()}")
+        self.name.setAccessibleName(f"{portal_texts.CHECK_NAME} : {self.name.text()}")
         self.skip.setEnabled(count > 1)
         self.copy_code.setFocus()
 
@@ -133,8 +137,8 @@ class PortalAssistantPage(Page):
         if not text:
             return
         self._copy(text)
-        self.copied.setText(words.COPIED)
-        self.copied.setAccessibleName(words.COPIED)
+        self.copied.setText(portal_texts.COPIED)
+        self.copied.setAccessibleName(portal_texts.COPIED)
         self.done.setDefault(True)
         # Code copied: next, the name. Name copied: next, « Fait ».
         (self.done if text == self._name_text() else self.copy_name).setFocus()
@@ -143,17 +147,23 @@ class PortalAssistantPage(Page):
         if self.current is None:
             return
         entered = self.current
-        try:
-            self._mark(entered.id)
-        except KnownError as error:
-            self.failed.emit(error)
+
+        def no_longer_there(error: KnownError) -> bool:
+            """Noted meanwhile (another desk, an import): the next code comes."""
+            if not isinstance(error, TreasuryError):
+                return False  # not noted (a full disk...): the same code stays, and « Fait »
             self.reload()
-            return
-        if entered.id in self._skipped:
-            self._skipped.remove(entered.id)
-        self.reload()
-        self.copied.setText(words.entered(entered.code or ""))
-        self.copied.setAccessibleName(self.copied.text())
+            report(self, error)
+            return True
+
+        def marked(_) -> None:
+            if entered.id in self._skipped:
+                self._skipped.remove(entered.id)
+            self.reload()
+            self.copied.setText(portal_texts.entered(entered.code or ""))
+            self.copied.setAccessibleName(self.copied.text())
+
+        attempt(self, lambda: self._mark(entered.id), marked, no_longer_there)
 
     def _skip(self) -> None:
         if self.current is None:

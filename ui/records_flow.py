@@ -5,12 +5,16 @@ from PySide6.QtWidgets import QPushButton
 from app.codes import CodeError
 from app.desk import Desk
 from app.errors import FormError, KnownError
-from app.validations import ChequeState
-from ui import french, texts
+from app.validations import ChequeState, Validation
+from ui import french
+from ui.actions import attempt
 from ui.desk_flow import DeskFlow, Navigator, person_errors
 from ui.desk_pages import PersonPage, ReviewPage, button_row
 from ui.printing import ReceiptPrinter
 from ui.records import FindPage, RecordPage
+from ui.texts import codes as codes_texts
+from ui.texts import desk as desk_texts
+from ui.texts import records as records_texts
 from ui.widgets import Field, Page
 
 
@@ -46,50 +50,51 @@ class RecordsFlow:
         self.open(validation_id)
         self._nav.show_message(message, "success")
 
-    def _failed(self, error: KnownError) -> None:
-        self._nav.show_message(texts.describe(error), "error")
-
     def _reprint(self, validation_id: int) -> None:
         self._desk_flow.print(validation_id)
 
     def _settle(self, validation_id: int, outcome: ChequeState) -> None:
-        try:
-            self._desk.settle_cheque(validation_id, outcome)
-        except KnownError as error:
-            self._failed(error)
-            return
-        self._done(validation_id, texts.CHEQUE_STATE_WORDS[outcome] + ".")
+        attempt(
+            self._nav,
+            lambda: self._desk.settle_cheque(validation_id, outcome),
+            lambda _: self._done(validation_id, records_texts.CHEQUE_STATE_WORDS[outcome] + "."),
+        )
 
     def _ask_cancel(self, validation_id: int) -> None:
         v = self._desk.get(validation_id)
         page = ReviewPage(
             [
-                (texts.REVIEW_CODE, v.code or texts.NO_CODE_VALUE),
-                (texts.REVIEW_NAME, f"{v.first_name} {v.last_name}"),
-                (texts.REVIEW_AMOUNT, french.euros(v.amount_cents)),
+                (desk_texts.REVIEW_CODE, v.code or desk_texts.NO_CODE_VALUE),
+                (desk_texts.REVIEW_NAME, f"{v.first_name} {v.last_name}"),
+                (desk_texts.REVIEW_AMOUNT, french.euros(v.amount_cents)),
             ],
-            texts.CANCEL_TITLE,
-            texts.CANCEL_CONFIRM_INTRO,
+            records_texts.CANCEL_TITLE,
+            records_texts.CANCEL_CONFIRM_INTRO,
         )
-        page.modify_button.setText(texts.CANCEL_KEEP)  # it goes back; the registration stays
-        reason = Field(texts.CANCEL_REASON)
+        page.modify_button.setText(
+            records_texts.CANCEL_KEEP
+        )  # it goes back; the registration stays
+        reason = Field(records_texts.CANCEL_REASON)
         reason.edit.setMaxLength(200)
         page.body.insertWidget(page.body.count() - 1, reason)
         reason.edit.returnPressed.connect(page.confirm_button.click)
         page.setTabOrder(reason.edit, page.confirm_button)  # Tab follows the screen
         page.setTabOrder(page.confirm_button, page.modify_button)
 
-        def confirm() -> None:
-            try:
-                self._desk.cancel(validation_id, reason.text())
-            except FormError:
-                reason.set_error(texts.PERSON_ERRORS["required"])
+        def no_reason(error: KnownError) -> bool:
+            if isinstance(error, FormError):
+                reason.set_error(desk_texts.PERSON_ERRORS["required"])
                 reason.edit.setFocus()
-                return
-            except KnownError as error:
-                self._failed(error)
-                return
-            self._done(validation_id, texts.CANCELLED_DONE)
+                return True
+            return False
+
+        def confirm() -> None:
+            attempt(
+                self._nav,
+                lambda: self._desk.cancel(validation_id, reason.text()),
+                lambda _: self._done(validation_id, records_texts.CANCELLED_DONE),
+                no_reason,
+            )
 
         page.confirm.connect(confirm)
         page.modify.connect(lambda: self.open(validation_id))
@@ -99,62 +104,72 @@ class RecordsFlow:
     def _ask_correction(self, validation_id: int) -> None:
         v = self._desk.get(validation_id)
         season = self._desk.seasons.by_year(v.season)
-        page = PersonPage(texts.CORRECT_TITLE, texts.CORRECT_INTRO, [], with_cheque=False)
+        page = PersonPage(
+            records_texts.CORRECT_TITLE, records_texts.CORRECT_INTRO, [], with_cheque=False
+        )
         for key in ("activity", "fee"):
             page.fields[key].hide()
         page.fields["last_name"].edit.setText(v.last_name)
         page.fields["first_name"].edit.setText(v.first_name)
         page.fields["birth_date"].edit.setText(v.birth_date.strftime("%d/%m/%Y"))
 
+        def fields(error: KnownError) -> bool:
+            if isinstance(error, FormError):
+                page.show_errors(person_errors(error, season))
+                return True
+            return False
+
         def submit() -> None:
-            try:
-                self._desk.correct_person(
+            attempt(
+                self._nav,
+                lambda: self._desk.correct_person(
                     validation_id,
                     page.value("last_name"),
                     page.value("first_name"),
                     page.value("birth_date"),
-                )
-            except FormError as error:
-                page.show_errors(person_errors(error, season))
-                return
-            except KnownError as error:
-                self._failed(error)
-                return
-            self._done(validation_id, texts.CORRECTED)
+                ),
+                lambda _: self._done(validation_id, records_texts.CORRECTED),
+                fields,
+            )
 
         page.submitted.connect(submit)
         self._nav.show_page(page)
 
     def _ask_code(self, validation_id: int) -> None:
-        page = Page(texts.ADD_CODE_TITLE, texts.ADD_CODE_INTRO)
-        code = Field(texts.CODE_LABEL)
+        page = Page(records_texts.ADD_CODE_TITLE, records_texts.ADD_CODE_INTRO)
+        code = Field(desk_texts.CODE_LABEL)
         code.edit.setMaxLength(400)
         page.body.addWidget(code)
-        confirm = QPushButton(texts.CONFIRM)
+        confirm = QPushButton(desk_texts.CONFIRM)
         confirm.setObjectName("primary")
         page.body.addLayout(button_row(confirm))
 
-        def submit() -> None:
-            try:
-                parsed, existing = self._desk.read_code(code.text())
-                if existing is not None:
-                    code.set_error(
-                        texts.already_registered(
-                            existing.receipt_no, french.moment(existing.recorded_at)
-                        )
-                    )
-                    return
-                saved = self._desk.attach_code(validation_id, parsed)
-            except CodeError as error:
-                code.set_error(texts.describe_code_error(error))
+        def wrong_code(error: KnownError) -> bool:
+            if isinstance(error, CodeError):
+                code.set_error(codes_texts.describe_code_error(error))
                 code.edit.setFocus()
-                return
-            except KnownError as error:
-                self._failed(error)
+                return True
+            return False
+
+        def attach() -> Validation | None:
+            parsed, existing = self._desk.read_code(code.text())
+            if existing is not None:
+                when = french.moment(existing.recorded_at)
+                code.set_error(desk_texts.already_registered(existing.receipt_no, when))
+                return None
+            return self._desk.attach_code(validation_id, parsed)
+
+        def attached(saved: Validation | None) -> None:
+            if saved is None:
                 return
             self._nav.refresh_status()
-            extra = [texts.give_cheque_back(saved.cheque_number)] if saved.cheque_number else []
-            self._desk_flow.show_result(saved, texts.CODE_ADDED, extra)
+            extra = (
+                [records_texts.give_cheque_back(saved.cheque_number)] if saved.cheque_number else []
+            )
+            self._desk_flow.show_result(saved, records_texts.CODE_ADDED, extra)
+
+        def submit() -> None:
+            attempt(self._nav, attach, attached, wrong_code)
 
         code.edit.returnPressed.connect(submit)
         confirm.clicked.connect(submit)

@@ -7,21 +7,25 @@ stylesheet to every open window.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QCheckBox,
     QGroupBox,
     QLabel,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
 )
 
 from app.settings import Settings
-from ui import texts
 from ui.accessibility import announce
+from ui.actions import attempt
+from ui.recovery_sheet import recovery_sheet_page
 from ui.style import TEXT_SCALES, apply_design
+from ui.texts import keys as keys_texts
+from ui.texts import settings as settings_texts
 from ui.widgets import Page
 
 
@@ -38,22 +42,33 @@ class Choice:
 
 class SettingsPage(Page):
     def __init__(self, settings: Settings, parent=None) -> None:
-        super().__init__(texts.SETTINGS_TITLE, texts.SETTINGS_INTRO, parent)
+        super().__init__(settings_texts.SETTINGS_TITLE, settings_texts.SETTINGS_INTRO, parent)
         self._settings = settings
         self.text_size = self._choice(
-            texts.TEXT_SIZE,
-            {scale: texts.TEXT_SIZE_CHOICES[scale] for scale in TEXT_SCALES},
+            settings_texts.TEXT_SIZE,
+            {scale: settings_texts.TEXT_SIZE_CHOICES[scale] for scale in TEXT_SCALES},
             "text_scale",
             self._set_text_scale,
         )
         self.receipt_layout = self._choice(
-            texts.RECEIPT_LAYOUT,
-            texts.RECEIPT_LAYOUT_CHOICES,
+            settings_texts.RECEIPT_LAYOUT,
+            settings_texts.RECEIPT_LAYOUT_CHOICES,
             "receipt_layout",
             lambda value: self._save("receipt_layout", value),
         )
-        self.auto_print = self._check(texts.AUTO_PRINT, texts.AUTO_PRINT_HINT, "auto_print")
-        self.sounds = self._check(texts.SOUNDS, texts.SOUNDS_HINT, "sounds")
+        self.auto_print = self._check(
+            settings_texts.AUTO_PRINT, settings_texts.AUTO_PRINT_HINT, "auto_print"
+        )
+        self.sounds = self._check(settings_texts.SOUNDS, settings_texts.SOUNDS_HINT, "sounds")
+        # The recovery sheet of the club's data (ui/recovery_sheet.py), on the window's desk.
+        self.recovery_sheet = QPushButton(keys_texts.RECOVERY_SHEET_TASK)
+        self.recovery_sheet.setAccessibleDescription(keys_texts.RECOVERY_SHEET_INTRO)
+        self.recovery_sheet.clicked.connect(self._show_recovery_sheet)
+        self.body.addWidget(self.recovery_sheet, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def _show_recovery_sheet(self) -> None:
+        window = self.window()
+        window.show_page(recovery_sheet_page(window.services))
 
     def _choice(self, title: str, labels: dict, key: str, on_choice: Callable) -> Choice:
         box = QGroupBox(title)
@@ -100,19 +115,11 @@ class SettingsPage(Page):
         self.ensureWidgetVisible(chosen, 16, 16)
 
     def _save(self, key: str, value) -> None:
-        self._settings.set(key, value)
-        announce(self, texts.SETTING_SAVED)
+        attempt(
+            self,
+            lambda: self._settings.set(key, value),
+            lambda _: announce(self, settings_texts.SETTING_SAVED),
+        )
 
     def on_shown(self) -> None:
         (self.text_size.chosen() or next(iter(self.text_size.radios.values()))).setFocus()
-
-
-def settings_task() -> tuple:
-    """The settings page as a task of the window's settings screen (``admin_tasks``)."""
-    return (
-        "display",
-        texts.TASK_SETTINGS,
-        "info",
-        texts.TASK_SETTINGS_HINT,
-        lambda window: window.show_page(SettingsPage(window.settings)),
-    )

@@ -7,18 +7,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
-from app.errors import KnownError
-from app.exports import ExportError, safe_file_name
+from app.exports import safe_file_name
 from app.treasury import Treasury
 from ui import files, french
-from ui import texts as words
+from ui.actions import attempt, report
 from ui.desk_flow import Navigator
 from ui.import_page import ImportFlow
 from ui.portal_assistant import PortalAssistantPage
 from ui.progress import ProgressRelay
 from ui.tasks import Tasks
+from ui.texts import treasurer as treasurer_texts
 from ui.treasurer import TreasurerPage
 from ui.treasury_pdf import SummaryInput, write_summary_pdf
 
@@ -89,7 +89,9 @@ class TreasurerFlow:
         """The file chosen and whether the user agreed to replace it; None if cancelled."""
         club = self._treasury.club_profile()
         today = self._treasury.now().astimezone(french.PARIS).date()
-        name = safe_file_name(words.file_stem(club.name if club else "", page.year(), today), kind)
+        name = safe_file_name(
+            treasurer_texts.file_stem(club.name if club else "", page.year(), today), kind
+        )
         path = self.dialogs.save_path(page, name, kind)
         if path is None:
             return None
@@ -110,17 +112,18 @@ class TreasurerFlow:
         export = self._treasury.export_csv if kind == "csv" else self._treasury.export_xlsx
 
         def work() -> int:
-            return export(path, year, state, words.EXPORT_LABELS, overwrite, relay.report)
+            return export(path, year, state, treasurer_texts.EXPORT_LABELS, overwrite, relay.report)
 
         def done(count: int) -> None:
             page.set_busy(False)
-            page.show_notice(words.PERSONAL_DATA)
-            self._nav.show_message(words.exported(str(path), count), "success")
+            page.show_notice(treasurer_texts.PERSONAL_DATA)
+            self._nav.show_message(treasurer_texts.exported(str(path), count), "success")
 
-        page.set_busy(True, words.WORKING)
+        focus = QApplication.focusWidget()  # the button, disabled while the work runs
+        page.set_busy(True, treasurer_texts.WORKING)
         page.show_notice("")
         self._nav.clear_message()
-        self._tasks.run(work, done, lambda error: self._failed(page, error))
+        self._tasks.run(work, done, lambda error: self._failed(page, error, focus))
 
     def _export_pdf(self, page: TreasurerPage) -> None:
         chosen = self._target(page, "pdf")
@@ -130,19 +133,16 @@ class TreasurerFlow:
         club = self._treasury.club_profile()
         summary = self._treasury.summary(page.year())
         data = SummaryInput(club, summary, self._treasury.now(), training=self._training)
-        try:
-            write_summary_pdf(path, data, overwrite)
-        except (ExportError, OSError) as error:
-            self._failed(page, error)
-            return
-        page.show_notice("")
-        self._nav.show_message(words.pdf_written(str(path)), "success")
 
-    def _failed(self, page: TreasurerPage, error: BaseException) -> None:
+        def written(_) -> None:
+            page.show_notice("")
+            self._nav.show_message(treasurer_texts.pdf_written(str(path)), "success")
+
+        attempt(self._nav, lambda: write_summary_pdf(path, data, overwrite), written)
+
+    def _failed(self, page: TreasurerPage, error: BaseException, focus=None) -> None:
         page.set_busy(False)
-        if isinstance(error, OSError):
-            error = ExportError("write_failed")
-        self._nav.show_message(words.describe(error), "error")
+        report(self._nav, error, focus)
 
     # Le Compte Asso, by hand
     def portal_assistant(self) -> PortalAssistantPage:
@@ -151,11 +151,6 @@ class TreasurerFlow:
             self._nav.refresh_status()
 
         page = PortalAssistantPage(self._treasury.to_enter, mark, self.dialogs.copy)
-        page.failed.connect(
-            lambda error: self._nav.show_message(
-                words.describe(error) if isinstance(error, KnownError) else words.FAILED, "error"
-            )
-        )
         page.finished.connect(self.open)
         self._nav.clear_message()
         self._nav.show_page(page)
