@@ -9,18 +9,41 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app import backups, club, desk_lock, retention, search, validations
+from app import backups, club, desk_lock, keys, retention, search, validations
 from app.club import ClubProfile
 from app.codes import PassCode, parse_code
 from app.errors import FormError, KnownError
 from app.people import Person, check_extras, check_person, clean_name, parse_money
-from app.seasons import Season, SeasonTable
+from app.seasons import Season, SeasonTable, load_seasons
+from app.store import open_store
 from app.validations import ChequeState, Validation
-from app.vault import Vault
+from app.vault import Vault, new_key
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def open_desk(
+    database: Path,
+    backups_folder: Path,
+    passphrase: str | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    *,
+    throwaway_key: bool = False,
+    seasons: SeasonTable | None = None,
+) -> "Desk":
+    """The desk over ``database``, opened with its key (the keyring's, or the passphrase's
+    when asked): how the program, a restore, training and the tests open their data.
+
+    ``throwaway_key``: a key that lives only in memory (training, the smoke test), so
+    the data cannot be read once the program stops."""
+    seasons = seasons or load_seasons()
+    if throwaway_key:
+        vault = Vault(new_key())
+        return Desk(open_store(database, backups_folder, vault), seasons, clock, vault)
+    conn, vault = keys.open_encrypted(database, backups_folder, passphrase)
+    return Desk(conn, seasons, clock, vault)
 
 
 class DeskError(KnownError):
@@ -218,13 +241,28 @@ class Desk:
         return backups.make_backup(self._conn, folder, reason, self.now())
 
     def housekeeping(self, folder: Path, keep_days: int, retention_months: int) -> int:
-        """At start: the day's backup, then the erasure of expired personal data.
+        """At start: the erasure of expired personal data, in the database and in every
+        copy of it, then the day's backup (which holds none of it).
         Returns how many registrations had their personal data erased."""
-        backups.daily_backup(self._conn, folder, self.now(), keep_days)
         erased = retention.purge(self._conn, self.seasons, self.now(), retention_months)
         if erased:
             self._index = search.SearchIndex()
+        retention.purge_copies(self._conn, [folder], self.seasons, self.now(), retention_months)
+        backups.daily_backup(self._conn, folder, self.now(), keep_days)
         return erased
+
+    # The recovery sheet (app/keys.py)
+    def new_recovery_phrase(self) -> str:
+        """A new recovery phrase for the data, to print once; the previous one opens it
+        no more."""
+        return keys.make_recovery_phrase(self._conn, self.vault)
+
+    def has_recovery_phrase(self) -> bool:
+        return keys.has_recovery_phrase(self._conn)
+
+    def change_passphrase(self, passphrase: str) -> None:
+        """The data opens with this passphrase from now on (the sealed data stays as it is)."""
+        keys.change_passphrase(self._conn, self.vault, passphrase)
 
     # The desk lock of a shared laptop
     def set_lock(self, pin: str, minutes: int) -> None:
@@ -237,7 +275,9 @@ class Desk:
         return desk_lock.lock_minutes(self._conn)
 
     def pin_matches(self, pin: str) -> bool:
-        return desk_lock.pin_matches(self._conn, pin)
+        """Whether ``pin`` opens the locked desk: its PIN, or, when the PIN is forgotten,
+        the phrase of the recovery sheet."""
+        return desk_lock.pin_matches(self._conn, pin) or keys.recovery_matches(self._conn, pin)
 
     def pending_count(self) -> int:
         """How many changes wait to be sent to the national service."""

@@ -32,6 +32,12 @@ class Paths:
         return self.logs / "passsport-club.log"
 
     @property
+    def training(self) -> Path:
+        """The training session's folder: removed on leaving, and at the next start if
+        the program was stopped in training."""
+        return self.data / "formation"
+
+    @property
     def settings_file(self) -> Path:
         return self.config / "settings.json"
 

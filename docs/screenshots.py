@@ -16,14 +16,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtWidgets import QApplication
 
-from app.desk import Desk
+from app.desk import Desk, open_desk
 from app.paths import default_paths
-from app.seasons import load_seasons
 from app.settings import Settings
-from app.store import open_store
-from app.vault import Vault, new_key
 from ui.app import make_application
-from ui.printing import ReceiptPrinter
+from ui.services import build_services
 from ui.shell import build_window
 from ui.training import TrainingSession
 from ui.window import MainWindow
@@ -43,7 +40,7 @@ def grab(window: MainWindow, name: str) -> None:
 
 
 def new_window(desk: Desk, settings: Settings) -> MainWindow:
-    window = MainWindow(desk, settings, ReceiptPrinter(desk, settings))
+    window = MainWindow(build_services(desk, settings, default_paths().database))
     window.resize(*SIZE)
     window.show()
     return window
@@ -53,9 +50,8 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     make_application([])
     paths = default_paths().create()
-    vault = Vault(new_key())  # sample data in a temporary folder: a throwaway key
-    conn = open_store(paths.database, paths.backups, vault)
-    desk = Desk(conn, load_seasons(), lambda: DESK_DAY, vault)
+    # Sample data in a temporary folder: a throwaway key.
+    desk = open_desk(paths.database, paths.backups, clock=lambda: DESK_DAY, throwaway_key=True)
     settings = Settings(paths.settings_file)
     window = new_window(desk, settings)
     grab(window, "premier-demarrage")

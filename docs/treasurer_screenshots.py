@@ -22,14 +22,12 @@ import keyring.backend
 import openpyxl
 from PySide6.QtWidgets import QApplication
 
-from app.desk import Desk
-from app.keys import open_encrypted
+from app.desk import Desk, open_desk
 from app.paths import default_paths
-from app.seasons import load_seasons
 from app.settings import Settings
 from app.treasury import Treasury
 from ui.app import make_application
-from ui.printing import ReceiptPrinter
+from ui.services import build_services
 from ui.treasurer_flow import Dialogs, TreasurerFlow
 from ui.treasury_pdf import SummaryInput, write_summary_pdf
 from ui.window import MainWindow
@@ -116,18 +114,18 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     make_application([])
     paths = default_paths().create()
-    conn, vault = open_encrypted(paths.database, paths.backups)
-    desk = Desk(conn, load_seasons(), lambda: DAY, vault)
+    desk = open_desk(paths.database, paths.backups, clock=lambda: DAY)
     desk.save_club_profile(
         "Union sportive de Belleville", "73282932000074", "W751234567", "Football"
     )
-    treasury = Treasury(paths.database, vault, desk.seasons, lambda: DAY)
-    sample_season(desk, treasury, paths.data)
     settings = Settings(paths.settings_file)
-    window = MainWindow(desk, settings, ReceiptPrinter(desk, settings))
+    services = build_services(desk, settings, paths.database, treasurer_dialogs=Dialogs(paths.data))
+    treasury = services.treasury
+    sample_season(desk, treasury, paths.data)
+    window = MainWindow(services)
     window.resize(*SIZE)
     window.show()
-    flow = TreasurerFlow(treasury, window.tasks, window, Dialogs(paths.data))
+    flow = window.treasurer
     flow.imports._result(
         treasury.compare(*_table(treasury, paths.data))[0], paths.data / "beneficiaires.csv"
     )

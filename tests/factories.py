@@ -5,9 +5,8 @@ from datetime import UTC, datetime
 import keyring.backend
 
 from app.desk import Desk
-from app.keys import open_encrypted
+from app.desk import open_desk as app_open_desk
 from app.paths import default_paths
-from app.seasons import load_seasons
 
 # 15 October 2025, 14:32 in Paris: the 2025 season is open.
 DESK_DAY = datetime(2025, 10, 15, 12, 32, tzinfo=UTC)
@@ -26,8 +25,7 @@ class Clock:
 
 def open_desk(clock: Clock | None = None, with_club: bool = True) -> Desk:
     paths = default_paths().create()
-    conn, vault = open_encrypted(paths.database, paths.backups)
-    desk = Desk(conn, load_seasons(), clock or Clock(), vault)
+    desk = app_open_desk(paths.database, paths.backups, clock=clock or Clock())
     if with_club:
         desk.save_club_profile(
             "Étoile sportive d'Hérouville", VALID_SIRET, "W751234567", "Football"

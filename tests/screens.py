@@ -24,12 +24,10 @@ from app import national
 from app.desk import Desk
 from app.paths import default_paths
 from app.settings import Settings
-from app.treasury import Treasury
 from app.validations import ChequeState, Validation
 from tests.factories import Clock, open_desk
-from tests.ui_helpers import PdfPrinters
+from tests.ui_helpers import PdfPrinters, let_go, services_for
 from ui.national_pages import EnrolPage
-from ui.printing import ReceiptPrinter
 from ui.settings_page import SettingsPage
 from ui.style import apply_design
 from ui.training import TrainingSession
@@ -100,16 +98,13 @@ def open_screen(name: str, clock: Clock | None = None, scale: float = 1.0) -> Co
     desk = open_desk(clock or Clock(), with_club=name not in WITHOUT_CLUB)
     settings = Settings(default_paths().settings_file)
     printers = PdfPrinters(default_paths().data)
-    printer = ReceiptPrinter(desk, settings, printers.printer, printers.pdf_path)
-    treasury = Treasury(default_paths().database, desk.vault, desk.seasons, desk.now)
-    window = MainWindow(desk, settings, printer, treasury=treasury)
+    window = MainWindow(services_for(desk, printers, settings))
     window.resize(1100, 720)
     window.show()
     window.activateWindow()
     wait_until(lambda: _focus_in(window))
     ctx = Context(desk, window, settings, printers)
-    ctx.cleanups.append(treasury.close)
-    ctx.cleanups.append(window.close_now)  # a screen left half typed asks nothing
+    ctx.cleanups.append(lambda: let_go(window))  # a screen left half typed asks nothing
     SCREENS[name](ctx)
     QApplication.processEvents()
     return ctx

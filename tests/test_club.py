@@ -10,7 +10,7 @@ from app.errors import FormError
 from tests.factories import open_desk
 from tests.ui_helpers import open_window
 from ui.club_form import ClubForm
-from ui.home import HomePage
+from ui.recovery_sheet import RecoverySheetPage
 
 VALID_SIRET = "73282932000074"
 
@@ -108,7 +108,7 @@ def test_the_form_takes_a_corsican_number_and_the_local_law_box(qtbot):
         qtbot.keyClick(form.local_law, Qt.Key.Key_Space)
         assert not form.fields["rna"].edit.isEnabled() and not error.isVisible()
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-        assert isinstance(window.stack.currentWidget(), HomePage)
+        assert isinstance(window.stack.currentWidget(), RecoverySheetPage)  # set-up's end
         assert desk.club_profile().rna == "" and desk.club_profile().local_law
 
         window.edit_club()

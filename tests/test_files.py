@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 
 from app.paths import default_paths
 from app.settings import Settings
-from app.treasury import Treasury
 from tests.ui_helpers import open_window
-from ui import files, texts
+from ui import files
 from ui.app import make_application
 from ui.backups_page import ask_folder
 from ui.printing import ask_pdf_path
-from ui.treasurer_flow import TreasurerFlow
+from ui.texts import backups as backups_texts
+from ui.texts import files as files_texts
 
 # Qt's own words that its French translation left in English in this dialog.
 ENGLISH = re.compile(
@@ -158,7 +158,7 @@ def english_in(shown: dict) -> list[str]:
 @pytest.mark.parametrize("mode", ["save", "open", "folder"])
 def test_the_dialog_speaks_french_and_opens_in_documents(qtbot, documents, parent, mode):
     dialog = files.FileChooser().dialog(
-        parent, mode, "etat.csv", ((texts.FILES_KINDS["csv"], "*.csv"),)
+        parent, mode, "etat.csv", ((files_texts.FILES_KINDS["csv"], "*.csv"),)
     )
     dialog.show()
     shown = words_of(dialog)
@@ -211,15 +211,15 @@ def test_it_opens_where_the_last_file_was_chosen_even_after_a_restart(qtbot, doc
 def test_a_receipt_replaces_a_file_only_when_the_user_says_so(qtbot, documents, parent):
     existing = documents / "recu-1.pdf"
     existing.write_bytes(b"%PDF-1.4 before")
-    answer = Answer(qtbot, keep_the_name, click(texts.REPLACE_NO))
+    answer = Answer(qtbot, keep_the_name, click(files_texts.REPLACE_NO))
     assert ask_pdf_path(parent, "/anywhere/recu-1.pdf") is None
     answer.check()
     question = answer.seen[1]
-    assert question["title"] == texts.REPLACE_TITLE and english_in(question) == []
+    assert question["title"] == files_texts.REPLACE_TITLE and english_in(question) == []
     assert "« recu-1.pdf » existe déjà" in " ".join(question["labels"])
     assert existing.read_bytes() == b"%PDF-1.4 before"
 
-    answer = Answer(qtbot, keep_the_name, click(texts.REPLACE_YES))
+    answer = Answer(qtbot, keep_the_name, click(files_texts.REPLACE_YES))
     assert ask_pdf_path(parent, "/anywhere/recu-1.pdf") == existing
     answer.check()
 
@@ -234,29 +234,25 @@ def test_every_file_dialog_of_the_program_is_the_one_of_ui_files():
 
 
 def test_an_export_goes_where_the_user_chose_and_the_next_one_starts_there(qtbot, desk, documents):
-    treasury = Treasury(default_paths().database, desk.vault, desk.seasons, desk.now)
-    try:
-        window = open_window(qtbot, desk)
-        flow = TreasurerFlow(treasury, window.tasks, window)  # the program's own dialogs
-        page = flow.open()
-        club = documents / "Club"
-        club.mkdir()
-        answer = Answer(qtbot, type_name("inscriptions", folder=club))
-        qtbot.mouseClick(page.buttons["csv"], Qt.MouseButton.LeftButton)
-        answer.check()
-        assert answer.seen[0]["folder"] == documents and english_in(answer.seen[0]) == []
-        qtbot.waitUntil(lambda: not window.tasks.busy() and window.message.isVisible())
-        assert (club / "inscriptions.csv").is_file()
-        assert Settings(default_paths().settings_file).get("last_folder") == str(club)
+    window = open_window(qtbot, desk)
+    flow = window.treasurer  # the program's own dialogs
+    page = flow.open()
+    club = documents / "Club"
+    club.mkdir()
+    answer = Answer(qtbot, type_name("inscriptions", folder=club))
+    qtbot.mouseClick(page.buttons["csv"], Qt.MouseButton.LeftButton)
+    answer.check()
+    assert answer.seen[0]["folder"] == documents and english_in(answer.seen[0]) == []
+    qtbot.waitUntil(lambda: not window.tasks.busy() and window.message.isVisible())
+    assert (club / "inscriptions.csv").is_file()
+    assert Settings(default_paths().settings_file).get("last_folder") == str(club)
 
-        answer = Answer(qtbot, lambda qtbot, dialog: dialog.reject())
-        qtbot.mouseClick(page.buttons["xlsx"], Qt.MouseButton.LeftButton)
-        answer.check()
-        assert answer.seen[0]["folder"] == club
-        assert "Classeur Excel" in answer.seen[0]["combos"]
-        window.tasks.wait()
-    finally:
-        treasury.close()
+    answer = Answer(qtbot, lambda qtbot, dialog: dialog.reject())
+    qtbot.mouseClick(page.buttons["xlsx"], Qt.MouseButton.LeftButton)
+    answer.check()
+    assert answer.seen[0]["folder"] == club
+    assert "Classeur Excel" in answer.seen[0]["combos"]
+    window.tasks.wait()
 
 
 def test_a_backup_goes_to_the_folder_chosen(qtbot, desk, documents, tmp_path):
@@ -266,5 +262,5 @@ def test_a_backup_goes_to_the_folder_chosen(qtbot, desk, documents, tmp_path):
     answer = Answer(qtbot, choose_folder(key))
     assert ask_folder(window) == key
     answer.check()
-    assert answer.seen[0]["title"] == texts.BACKUP_CHOOSE
+    assert answer.seen[0]["title"] == backups_texts.BACKUP_CHOOSE
     assert Settings(default_paths().settings_file).get("last_folder") == str(key)

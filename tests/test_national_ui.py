@@ -1,6 +1,9 @@
 """The national service in the window: enrolment, status, answers, the list to check,
 training mode. Real widgets, a real reference server on 127.0.0.1."""
 
+import threading
+import time
+
 import keyring
 import pytest
 from keyring.backends import fail
@@ -8,45 +11,36 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.paths import default_paths
-from app.settings import Settings
 from app.validations import State
-from sync.link import NationalLink
-from tests.ui_helpers import PdfPrinters
-from ui.accessibility import cut_off_problems, widget_problems
+from sync.client import READ_TIMEOUT_S
+from sync.status import SyncStatus
+from tests.a11y import cut_off_problems, widget_problems
+from tests.tcp_proxy import FaultyProxy
+from tests.ui_helpers import PdfPrinters, let_go, services_for
 from ui.app import make_application
 from ui.national_pages import EnrolPage, ToCheckPage
-from ui.printing import ReceiptPrinter
-from ui.status import SyncBridge
 from ui.window import MainWindow
 
 
 @pytest.fixture
-def bridge():
+def services(desk, clock, tmp_path):
     make_application([])
-    return SyncBridge()
+    return services_for(desk, PdfPrinters(tmp_path), clock=clock, interval_s=0.2)
 
 
 @pytest.fixture
-def window(qtbot, desk, clock, tmp_path, bridge):
-    database = default_paths().database
-    link = NationalLink(database, bridge.publish, vault=desk.vault, clock=clock, interval_s=0.2)
-    settings = Settings(default_paths().settings_file)
-    printers = PdfPrinters(tmp_path)
-    window = MainWindow(
-        desk,
-        settings,
-        ReceiptPrinter(desk, settings, printers.printer, printers.pdf_path),
-        link,
-        bridge,
-        start_training=lambda w: None,
-    )
-    qtbot.addWidget(window, before_close_func=lambda shown: shown.close_now())
+def bridge(services):
+    return services.bridge
+
+
+@pytest.fixture
+def window(qtbot, services):
+    window = MainWindow(services, start_training=lambda w: None)
+    qtbot.addWidget(window, before_close_func=let_go)
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)
-    yield window
-    link.stop()
-    window.tasks.wait()
+    return window
 
 
 def open_link_page(qtbot, window) -> EnrolPage:
@@ -117,7 +111,43 @@ def test_a_send_in_the_background_never_takes_the_button_from_under_the_user(
 
     bridge.status.connect(note)
     qtbot.waitUntil(lambda: [s for s, _, _ in seen].count("sending") >= 3, timeout=10000)
-    assert all(focused and usable for _, focused, usable in seen), seen
+    assert seen and all(focused and usable for _, focused, usable in seen), seen
+
+
+def test_closing_never_waits_for_a_server_that_stopped_answering(qtbot, window, server, bridge):
+    with FaultyProxy(int(server.url.rsplit(":", 1)[1])) as proxy:
+        enrol(qtbot, window, proxy, server.new_enrolment_code())
+        qtbot.waitUntil(lambda: window.message.isVisible(), timeout=5000)
+        states = []
+        bridge.status.connect(lambda status: states.append(status.state))
+        proxy.mode = "silent"  # the venue's wifi dies with a request on its way
+        answered = proxy.connections
+        qtbot.waitUntil(lambda: proxy.connections > answered, timeout=10000)
+        qtbot.waitUntil(lambda: states[-1:] == ["sending"], timeout=10000)
+        began = time.monotonic()
+        window.close_now()
+        window.release()
+        took = time.monotonic() - began
+    # The request alone would have waited READ_TIMEOUT_S before giving up.
+    assert not window.isVisible() and took < READ_TIMEOUT_S - 5, took
+
+
+def test_news_from_the_sync_engine_never_reaches_a_window_whose_data_is_closed(
+    qtbot, window, bridge, desk
+):
+    code, _ = desk.read_code("25-ABCD-EFGH")
+    saved = desk.validate(
+        code, desk.check_person("Martin", "Léa", "15032012", desk.season_of(code))
+    )
+    window.open_record(saved.id)  # a page that reads the data again on news
+    shown = window.status.connection.text()
+    # News sent by the engine's thread just before closing: queued for the window.
+    sender = threading.Thread(target=bridge.publish, args=(SyncStatus("online", changed=1),))
+    sender.start()
+    sender.join()
+    window.release()
+    QApplication.processEvents()  # a slot reading the closed data would raise here
+    assert window.status.connection.text() == shown
 
 
 def test_a_wrong_enrolment_code_is_explained_and_nothing_changes(qtbot, window, server):

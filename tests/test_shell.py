@@ -1,5 +1,10 @@
 """Starting, backups and restore as a user meets them; one program per data folder."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 
 from app.backups import list_backups, verify
@@ -10,6 +15,9 @@ from ui.app import make_application
 from ui.backups_page import BackupsPage
 from ui.desk_pages import ReviewPage
 from ui.shell import Shell, SingleInstance
+
+ROOT = Path(__file__).resolve().parent.parent
+TRIALS = 12  # the race was lost about one time in ten
 
 
 def record(desk, code, first="Léa"):
@@ -90,7 +98,35 @@ def test_a_second_start_brings_the_first_window_up(qtbot):
     second = SingleInstance(paths)
     assert second.already_running()
     qtbot.waitUntil(lambda: raised == [True], timeout=3000)
-    first.server.close()
+    first.release()
+    assert not SingleInstance(paths).already_running(), "let go, the folder opens again"
+
+
+def test_two_programs_started_at_the_same_moment_never_both_open_the_data():
+    """Real processes, released together: exactly one opens the folder, every time."""
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for _ in range(TRIALS):
+        starts = [
+            subprocess.Popen(
+                [sys.executable, "-m", "tests.instance_child"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                env=environment,
+                cwd=ROOT,
+            )
+            for _ in range(2)
+        ]
+        with starts[0], starts[1]:  # closes their pipes and waits for them
+            for start in starts:
+                assert start.stdout.readline() == "ready\n"
+            for start in starts:
+                start.stdin.write("go\n")
+                start.stdin.flush()
+            answers = sorted(start.stdout.readline().strip() for start in starts)
+            for start in starts:
+                start.stdin.close()  # the first one lets go
+            assert answers == ["first", "second"]
 
 
 def test_the_backup_to_a_usb_key_is_made_off_the_interface(qtbot, clock, tmp_path):

@@ -1,7 +1,11 @@
 """Training mode: its own server and database, a banner, test codes that do what their note
 says on the day, a question before leaving, and nothing left after."""
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,12 +18,15 @@ from app.settings import Settings
 from app.validations import State
 from sync.training import CodeCategory, training_codes, training_codes_on
 from tests.factories import Clock, open_desk
-from tests.ui_helpers import type_text
-from ui import texts
+from tests.ui_helpers import start_shell, type_text
 from ui.app import make_application
 from ui.desk_pages import CodePage, ResultPage
 from ui.national_pages import ToCheckPage
 from ui.shell import build_window
+from ui.texts import club as club_texts
+from ui.texts import codes as codes_texts
+from ui.texts import national as national_texts
+from ui.texts import training as training_texts
 from ui.training import TrainingCodesPage, TrainingSession, code_note
 
 # 5 October 2026: the 2026 season (provisional in the table) takes registrations.
@@ -62,7 +69,7 @@ def test_training_validates_test_codes_then_leaves_no_trace(qtbot, desk):
     try:
         assert window.banner.isVisible() and "Mode formation" in window.banner.text()
         assert session.mark is window.banner
-        assert window.banner.accessibleName().startswith(texts.TRAINING_MARK)
+        assert window.banner.accessibleName().startswith(training_texts.TRAINING_MARK)
         assert "training_codes" in window.home.buttons
         window.home.buttons["training_codes"].click()
         page = window.stack.currentWidget()
@@ -136,7 +143,7 @@ def test_every_listed_code_does_at_the_desk_what_its_note_says(qtbot, desk, day,
                 with pytest.raises(CodeError) as refused:
                     session.desk.read_code(item.code)
                 assert refused.value.reason is CodeReason.SEASON_CLOSED, item.code
-                assert texts.describe_code_error(refused.value) in code_page.code.error.text()
+                assert codes_texts.describe_code_error(refused.value) in code_page.code.error.text()
                 continue
             _type(qtbot, item.last_name)
             _key(qtbot, Qt.Key.Key_Tab)
@@ -169,7 +176,7 @@ def test_every_listed_code_does_at_the_desk_what_its_note_says(qtbot, desk, day,
         assert len(shown) == len(refused)
         for code, category in refused:
             (line,) = [line for line in shown if code in line]
-            assert texts.NATIONAL_REASONS[_outcome(category)[1]] in line
+            assert national_texts.NATIONAL_REASONS[_outcome(category)[1]] in line
     finally:
         session.leave()
 
@@ -178,6 +185,7 @@ def test_no_code_is_offered_that_the_desk_would_refuse_against_its_note():
     seasons = load_seasons()
     for day in (DAY_2025, TRAINING_DAY, datetime(2026, 3, 2, 9, tzinfo=UTC)):
         offered = training_codes_on(day, seasons)
+        assert offered, "a list to practise with, on every day"
         open_season = seasons.for_date(day)
         for item in offered:
             if item.category is CodeCategory.PAST_SEASON:
@@ -215,8 +223,8 @@ def test_leaving_asks_first_and_staying_is_the_default(qtbot, desk):
         box = question(qtbot, session)
         assert box.text() == "Quitter le mode formation ?"
         assert "Vos 2 inscriptions d'essai seront effacées." in box.informativeText()
-        assert box.defaultButton().text() == texts.TRAINING_STAY
-        assert box.escapeButton().text() == texts.TRAINING_STAY
+        assert box.defaultButton().text() == training_texts.TRAINING_STAY
+        assert box.escapeButton().text() == training_texts.TRAINING_STAY
         qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter stays
         qtbot.waitUntil(lambda: not box.isVisible())
         assert window.isVisible() and folder.exists() and session.desk is not None
@@ -224,7 +232,7 @@ def test_leaving_asks_first_and_staying_is_the_default(qtbot, desk):
         window.close()  # closing the window asks too
         box = question(qtbot, session)
         assert window.isVisible() and folder.exists()
-        answer(box, texts.TRAINING_LEAVE_CONFIRM)
+        answer(box, training_texts.TRAINING_LEAVE_CONFIRM)
         qtbot.waitUntil(lambda: not folder.exists())
         assert not window.isVisible()
     finally:
@@ -244,7 +252,7 @@ def test_after_leaving_the_real_window_is_home_without_an_old_message(qtbot):
         form.fields["siret"].edit.setText("732 829 320 00074")
         form.fields["rna"].edit.setText("W751234567")
         form.save()
-        assert window.message.isVisible() and texts.CLUB_SAVED in window.message.text()
+        assert window.message.isVisible() and club_texts.CLUB_SAVED in window.message.text()
         window.home.buttons["training"].click()
         session = window.training
         assert session is not None and not window.isVisible()
@@ -253,7 +261,7 @@ def test_after_leaving_the_real_window_is_home_without_an_old_message(qtbot):
         session.leave_button.click()
         box = question(qtbot, session)
         assert "Vous n'avez fait aucune inscription d'essai." in box.informativeText()
-        answer(box, texts.TRAINING_LEAVE_CONFIRM)
+        answer(box, training_texts.TRAINING_LEAVE_CONFIRM)
         qtbot.waitUntil(window.isVisible)
         assert window.stack.currentWidget() is window.home
         assert not window.message.isVisible(), window.message.text()
@@ -277,3 +285,24 @@ def test_the_treasurer_practises_on_the_training_data(qtbot, desk):
         assert desk.find("") == []
     finally:
         session.leave()
+
+
+def test_a_program_stopped_in_training_leaves_nothing_after_its_next_start(qtbot, clock):
+    home = Path(os.environ["PASSSPORT_CLUB_HOME"])
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.training_child"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    with child:
+        folder = Path(child.stdout.readline().strip())
+        child.kill()  # as a power cut or a crash would
+    assert folder.is_relative_to(home), "inside the program's own folder"
+    assert (folder / "club.sqlite3").exists(), "what a stopped session leaves"
+    shell = start_shell(qtbot, clock)
+    assert not folder.exists()
+    shell.window.close_now()
+    shell.window.release()

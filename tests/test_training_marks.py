@@ -21,10 +21,10 @@ from sync.training import CodeCategory
 from tests.factories import Clock
 from tests.test_receipt import plain, receipt
 from tests.ui_helpers import PdfPrinters
-from ui import texts
 from ui.app import make_application
 from ui.desk_pages import ResultPage
 from ui.receipt import Layout, write_pdf
+from ui.texts import training as training_texts
 from ui.training import TrainingSession
 
 TRAINING_DAY = datetime(2026, 10, 5, 8, 15, tzinfo=UTC)
@@ -113,9 +113,9 @@ def assert_marked(path, pages: int) -> None:
 def test_the_result_page_says_training_and_never_sent(qtbot, training):
     result, _ = register(training)
     text = result.text()
-    assert result.headline.text() == texts.TRAINING_SAVED
-    assert texts.TRAINING_RESULT in text
-    assert texts.TRAINING_SAVED_TO_SEND in text
+    assert result.headline.text() == training_texts.TRAINING_SAVED
+    assert training_texts.TRAINING_RESULT in text
+    assert training_texts.TRAINING_SAVED_TO_SEND in text
     assert "envoyé au service national" not in text
     assert training.mark.isVisible()
 
@@ -161,14 +161,19 @@ def test_a_training_family_is_marked_on_every_page_and_every_ticket(qtbot, train
 
 def test_the_status_area_speaks_of_the_training_server(qtbot, training):
     status = training.window.status
-    assert status.send_now.text() == texts.TRAINING_SEND_NOW
+    assert status.send_now.text() == training_texts.TRAINING_SEND_NOW
     assert "serveur d'essai" in status.connection.text().lower()  # answered yet or not
     _, saved = register(training)
     assert status.pending.text() == "1 inscription d'essai en attente."
     training.window.send_now()
     qtbot.waitUntil(lambda: training.desk.get(saved.id).state is State.CONFIRMED, timeout=5000)
-    qtbot.waitUntil(lambda: "Dernier échange à" in status.connection.text())
-    assert status.connection.text().startswith("Serveur d'essai : connecté.")
+    # Rounds follow one another: wait for one that has ended.
+    qtbot.waitUntil(
+        lambda: (
+            status.connection.text().startswith("Serveur d'essai : connecté.")
+            and "Dernier échange à" in status.connection.text()
+        )
+    )
     qtbot.waitUntil(lambda: status.pending.text() == "Rien en attente.")
     for label in (status.connection, status.pending, status.send_now):
         for claim in (*REAL_CLAIMS, "Service national : connecté", "à envoyer"):
@@ -182,7 +187,7 @@ def test_the_training_treasurer_s_summary_sheet_is_marked(qtbot, training, tmp_p
     page.export_pdf.emit()
     text = pdftotext(tmp_path / "etat.pdf")
     assert MARK in text
-    assert texts.TRAINING_SUMMARY_LINE in text
+    assert training_texts.TRAINING_SUMMARY_LINE in text
     assert "1" in text
 
 

@@ -9,15 +9,13 @@ import pypdf
 import pytest
 from PySide6.QtCore import Qt
 
-from app.paths import default_paths
-from app.treasury import Treasury
 from app.validations import State
 from tests.extracts import Entry, write_csv
 from tests.ui_helpers import open_window
 from ui.import_page import PreviewPage, ResultPage
 from ui.portal_assistant import PortalAssistantPage
 from ui.treasurer import TreasurerPage
-from ui.treasurer_flow import Dialogs, TreasurerFlow
+from ui.treasurer_flow import Dialogs
 
 NBSP = "\u00a0"
 
@@ -48,14 +46,10 @@ class Answers(Dialogs):
 
 
 @pytest.fixture
-def treasury(desk, clock):
-    opened = Treasury(default_paths().database, desk.vault, desk.seasons, clock)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def screen(qtbot, desk, treasury, tmp_path):
+def screen(qtbot, desk, tmp_path):
+    answers = Answers(tmp_path)
+    window = open_window(qtbot, desk, treasurer_dialogs=answers)
+    treasury = window.treasury
     for code, last, first in (
         ("25-ABCD-EFGH", "Martin", "Léa"),
         ("25-BCDE-FGHJ", "Lefèvre", "Chloé"),
@@ -71,9 +65,7 @@ def screen(qtbot, desk, treasury, tmp_path):
         "UPDATE outbox SET sent_at = '2025-10-16T08:00:00+00:00'"
         " WHERE validation_id = (SELECT min(id) FROM validations)"
     )
-    window = open_window(qtbot, desk)
-    answers = Answers(tmp_path)
-    flow = TreasurerFlow(treasury, window.tasks, window, answers)
+    flow = window.treasurer
     page = flow.open()
     yield window, flow, page, answers
     window.tasks.wait()

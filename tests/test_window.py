@@ -8,6 +8,7 @@ from tests.factories import VALID_SIRET, open_desk
 from tests.ui_helpers import open_window, type_text
 from ui.club_form import ClubForm
 from ui.home import HomePage
+from ui.recovery_sheet import RecoverySheetPage
 
 
 @pytest.fixture
@@ -51,10 +52,18 @@ def test_first_start_asks_for_the_club_and_explains_each_error(qtbot, desk):
     type_into(qtbot, form.fields["rna"].edit, "w751234567")
     qtbot.keyClick(form.fields["rna"].edit, Qt.Key.Key_Return)
 
-    assert isinstance(window.stack.currentWidget(), HomePage)
+    # The last step of setting up: the recovery sheet, made with one key press.
+    sheet = window.stack.currentWidget()
+    assert isinstance(sheet, RecoverySheetPage)
     assert window.message.isVisible() and "enregistré" in window.message.text()
+    assert "feuille de secours" in window.message.text()
     assert window.club_label.text() == "Étoile sportive d'Hérouville"
     assert desk.club_profile().rna == "W751234567"
+    assert QApplication.focusWidget() is sheet.make_button
+    qtbot.keyClick(sheet.make_button, Qt.Key.Key_Return)
+    assert desk.has_recovery_phrase() and QApplication.focusWidget() is sheet.print_button
+    qtbot.keyClick(sheet.print_button, Qt.Key.Key_Escape)
+    assert isinstance(window.stack.currentWidget(), HomePage)
 
 
 def test_home_offers_only_tasks_that_work_and_escape_leads_back(qtbot, desk):
@@ -62,16 +71,16 @@ def test_home_offers_only_tasks_that_work_and_escape_leads_back(qtbot, desk):
     window = open_window(qtbot, desk)
     home = window.stack.currentWidget()
     assert isinstance(home, HomePage)
-    assert list(home.buttons) == ["validate", "find", "admin"]
+    assert list(home.buttons) == ["validate", "find", "treasurer", "admin"]
     assert all(b.height() >= 48 for b in home.buttons.values())
     assert QApplication.focusWidget() is home.buttons["validate"]
 
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    for _ in range(3):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is home.buttons["admin"]
     qtbot.keyClick(home.buttons["admin"], Qt.Key.Key_Return)
     admin = window.stack.currentWidget()
-    assert list(admin.buttons) == ["club", "lock", "display"]
+    assert list(admin.buttons) == ["club", "enrol", "lock", "display"]
     assert QApplication.focusWidget() is admin.buttons["club"]
     qtbot.keyClick(admin.buttons["club"], Qt.Key.Key_Return)
     form = window.stack.currentWidget()

@@ -7,13 +7,11 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 
-from app.desk import Desk
-from app.keys import open_encrypted
+from app.desk import Desk, open_desk
 from app.paths import default_paths
-from app.seasons import load_seasons
 from app.settings import Settings
 from ui.app import make_application
-from ui.printing import ReceiptPrinter
+from ui.services import Services, build_services
 from ui.shell import Shell, ask_yes_no
 from ui.window import MainWindow
 
@@ -50,8 +48,7 @@ def desk_opener(clock):
     paths = default_paths()
 
     def open_desk_with(passphrase):
-        conn, vault = open_encrypted(paths.database, paths.backups, passphrase)
-        return Desk(conn, load_seasons(), clock, vault)
+        return open_desk(paths.database, paths.backups, passphrase, clock)
 
     return open_desk_with
 
@@ -66,16 +63,47 @@ def start_shell(qtbot, clock, confirm=ask_yes_no) -> Shell:
     return shell
 
 
-def open_window(
-    qtbot, desk: Desk, printers: PdfPrinters | None = None, settings: Settings | None = None
-) -> MainWindow:
-    make_application([])
+def services_for(
+    desk: Desk,
+    printers: PdfPrinters | None = None,
+    settings: Settings | None = None,
+    **options,
+) -> Services:
+    """The program's services over the test's desk, each print or PDF going to a file."""
     settings = settings or Settings(default_paths().settings_file)
     printers = printers or PdfPrinters(default_paths().data)
-    printer = ReceiptPrinter(desk, settings, printers.printer, printers.pdf_path)
-    window = MainWindow(desk, settings, printer)
-    # At the end of a test, a window left half typed closes without asking.
-    qtbot.addWidget(window, before_close_func=lambda shown: shown.close_now())
+    return build_services(
+        desk,
+        settings,
+        default_paths().database,
+        choose_printer=printers.printer,
+        choose_pdf=printers.pdf_path,
+        **options,
+    )
+
+
+def let_go(window: MainWindow) -> None:
+    """Close a test's window without asking, and what it opened besides the desk."""
+    window.close_now()
+    window.stop_listening()
+    window.tasks.wait()
+    window.link.stop()
+    window.treasury.close()
+
+
+def open_window(
+    qtbot,
+    desk: Desk,
+    printers: PdfPrinters | None = None,
+    settings: Settings | None = None,
+    **options,
+) -> MainWindow:
+    """The program's window over the test's desk (``options``: see :func:`services_for`)."""
+    make_application([])
+    window = MainWindow(services_for(desk, printers, settings, **options))
+    # At the end of a test, a window left half typed closes without asking; the desk is
+    # the test's to close.
+    qtbot.addWidget(window, before_close_func=let_go)
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)

@@ -2,97 +2,138 @@
 the window, and can open everything again after a restore. Keeps one instance per
 data folder."""
 
+import contextlib
 import hashlib
+import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QLockFile, QObject, QThread, QTimer
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QMessageBox
 
 from app import backups
 from app.desk import Desk
 from app.errors import KnownError, StoreError
-from app.keys import KeyProblem
+from app.keys import KeyProblem, RecoveryPhrase
 from app.logs import get_logger
 from app.paths import Paths
+from app.secrets import secure_keyring_available
 from app.settings import Settings
 from app.store import connect
-from app.treasury import Treasury
-from sync.link import NationalLink
-from ui import french, texts
+from ui import french, recovery
 from ui.backups_page import BackupsPage, ask_folder, restore_summary
 from ui.passphrase import PassphraseDialog
-from ui.printing import ReceiptPrinter
-from ui.status import SyncBridge
+from ui.recovery import ask_recovery
+from ui.services import build_services
+from ui.texts import backups as backups_texts
+from ui.texts import common as common_texts
+from ui.texts import errors as errors_texts
+from ui.texts import keys as keys_texts
 from ui.window import MainWindow
 
 log = get_logger("shell")
 
 
 def ask_yes_no(text: str) -> bool:
-    answer = QMessageBox.question(None, texts.APP_TITLE, text)
+    answer = QMessageBox.question(None, common_texts.APP_TITLE, text)
     return answer == QMessageBox.StandardButton.Yes
 
 
 def build_window(desk: Desk, settings: Settings, database: Path, shell=None) -> MainWindow:
-    """The main window with its link to the national service and the training mode."""
+    """The program's main window over ``desk``: its link to the national service starts
+    if this computer is enrolled, and it offers training."""
     from ui.training import TrainingSession  # loads the reference server only when asked
-
-    bridge = SyncBridge()
-    link = NationalLink(database, bridge.publish, vault=desk.vault)
 
     def start_training(window: MainWindow) -> None:
         window.training = TrainingSession(desk, settings, on_leave=window.show)
         window.training.start()
         window.hide()
 
-    treasury = Treasury(database, desk.vault, desk.seasons, desk.now)
-    window = MainWindow(
-        desk,
-        settings,
-        ReceiptPrinter(desk, settings),
-        link,
-        bridge,
-        start_training,
-        shell,
-        treasury,
-    )
-    if link.start():
+    services = build_services(desk, settings, database)
+    window = MainWindow(services, start_training, shell)
+    if services.link.start():
         window.build_home()
     return window
 
 
 def ask_passphrase(problem: KeyProblem) -> str | None:
-    """Ask for the passphrase that protects the data; None when the user gives up."""
+    """Ask for the passphrase that protects the data (or, when the user has the recovery
+    sheet, its phrase); None when the user gives up."""
     new = problem.details.get("new", False) or problem.reason == "passphrase_too_short"
-    error = "" if problem.reason == "passphrase_needed" else texts.describe(problem)
-    dialog = PassphraseDialog(new, error, problem.details.get("remembered", False))
+    error = "" if problem.reason == "passphrase_needed" else errors_texts.describe(problem)
+    dialog = PassphraseDialog(
+        new,
+        error,
+        problem.details.get("remembered", False),
+        has_sheet=problem.details.get("recovery", False),
+    )
     try:
-        if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
-            return None
-        return dialog.passphrase()
+        answer = dialog.exec()
     finally:
         dialog.deleteLater()  # now, not whenever the collector passes
+    if answer == PassphraseDialog.USE_SHEET:
+        return ask_recovery(recovery.PASSPHRASE_FORGOTTEN)
+    if answer != PassphraseDialog.DialogCode.Accepted:
+        return None
+    return dialog.passphrase()
 
 
 def open_with_key(open_desk: Callable[[str | None], Desk]) -> Desk | None:
-    """Open the data, asking for the passphrase when the computer has no secure keyring."""
-    passphrase = None
+    """Open the data: ask for the passphrase when the computer has no secure keyring; for
+    the recovery phrase when the keyring lost the key, or does not answer (then it can
+    be asked again). None when the user gives up."""
+    secret, case = None, None
     while True:
         try:
-            return open_desk(passphrase)
+            desk = open_desk(secret)
         except KeyProblem as problem:
-            if problem.reason == "key_missing":
-                raise
-            passphrase = ask_passphrase(problem)
-            if passphrase is None:
+            if problem.reason in (recovery.KEY_MISSING, recovery.KEYRING_NOT_ANSWERING):
+                case = problem.reason
+            if problem.reason == "wrong_recovery":
+                error = keys_texts.wrong_recovery(
+                    problem.details["typed"], problem.details["needed"]
+                )
+                secret = ask_recovery(case or recovery.PASSPHRASE_FORGOTTEN, error)
+            elif case is not None:
+                secret = ask_recovery(case, has_sheet=problem.details.get("recovery", False))
+            else:
+                secret = ask_passphrase(problem)
+            if secret is None:
                 return None
+            secret = secret or None  # "": ask the keyring again
+            continue
+        if case is None and isinstance(secret, RecoveryPhrase):
+            choose_new_passphrase(desk)
+        return desk
+
+
+def choose_new_passphrase(desk: Desk) -> None:
+    """The sheet opened data whose passphrase was forgotten: choose a new one now (closing
+    the dialog leaves the old one, and the sheet, as they were)."""
+    if secure_keyring_available():
+        return  # the keyring keeps the key from now on: no passphrase is asked here
+    dialog = PassphraseDialog(True)
+    try:
+        if dialog.exec() == PassphraseDialog.DialogCode.Accepted:
+            # A disk that refuses the change leaves the old passphrase: the data is open.
+            with contextlib.suppress(KnownError):
+                desk.change_passphrase(dialog.passphrase())
+    finally:
+        dialog.deleteLater()
 
 
 class SingleInstance(QObject):
-    """One program per data folder: a second start shows the first window and stops."""
+    """One program per data folder: a second start shows the first window and stops.
+
+    The data folder's lock file decides, atomically, which start is the first: two
+    programs started within the same millisecond cannot both take it. The lock is the
+    operating system's (``QLockFile``), so a program that crashed leaves none behind that
+    counts. The first one also listens on a local socket, where a second start knocks to
+    bring its window up."""
+
+    KNOCK_TRIES = 10  # the first start may take the lock just before it listens
 
     def __init__(self, paths: Paths, parent=None) -> None:
         super().__init__(parent)
@@ -100,22 +141,42 @@ class SingleInstance(QObject):
         self.name = f"passsport-club-{digest}"
         self.server: QLocalServer | None = None
         self.on_raise: Callable[[], None] = lambda: None
+        self._lock = QLockFile(str(paths.data / "instance.lock"))
+        self._lock.setStaleLockTime(0)  # stale only when its program is gone
 
     def already_running(self) -> bool:
-        """True if another instance answered (and was asked to show its window)."""
-        socket = QLocalSocket()
-        socket.connectToServer(self.name)
-        if socket.waitForConnected(300):
-            socket.write(b"raise\n")
-            socket.flush()
-            socket.waitForBytesWritten(300)
-            socket.disconnectFromServer()
-            return True
+        """True if another program holds this data folder (it is asked to show its
+        window)."""
+        if not self._lock.tryLock(0):
+            if self._lock.error() == QLockFile.LockError.LockFailedError:
+                self._knock()
+                return True
+            # The folder cannot hold a lock file (read-only, say): opening the data
+            # will say so in words.
+            log.warning("no instance lock in the data folder: %s", self._lock.error())
         QLocalServer.removeServer(self.name)  # a stale name left by a crash
         self.server = QLocalServer(self)
         self.server.newConnection.connect(self._knocked)
         self.server.listen(self.name)
         return False
+
+    def release(self) -> None:
+        """Let the data folder go (the program stops)."""
+        if self.server is not None:
+            self.server.close()
+        self._lock.unlock()
+
+    def _knock(self) -> None:
+        for _ in range(self.KNOCK_TRIES):
+            socket = QLocalSocket()
+            socket.connectToServer(self.name)
+            if socket.waitForConnected(300):
+                socket.write(b"raise\n")
+                socket.flush()
+                socket.waitForBytesWritten(300)
+                socket.disconnectFromServer()
+                return
+            QThread.msleep(100)  # not listening yet: it is starting
 
     def _knocked(self) -> None:
         while self.server.hasPendingConnections():
@@ -219,7 +280,7 @@ class WorkBackups(QObject):
         closing, self._closing = self._closing, False
         self._timer.stop()
         self._may_close = closing  # closing again closes at once
-        self.window.show_message(texts.work_backup_failed(reason, closing), "warning")
+        self.window.show_message(backups_texts.work_backup_failed(reason, closing), "warning")
 
     def eventFilter(self, watched, event) -> bool:
         if watched is not self.window or event.type() != QEvent.Type.Close:
@@ -231,7 +292,7 @@ class WorkBackups(QObject):
             return False
         event.ignore()
         self._closing = True
-        self.window.show_message(texts.BACKUP_BEFORE_CLOSING, "info")
+        self.window.show_message(backups_texts.BACKUP_BEFORE_CLOSING, "info")
         self.start(backups.ON_CLOSING)
         self._timer.start()
         return True
@@ -273,6 +334,12 @@ class Shell(QObject):
             desk = open_with_key(self._open_desk)
         if desk is None:
             return False
+        shutil.rmtree(self.paths.training, ignore_errors=True)  # stopped in training
+        # What killed copies, restores and exports left half-written (the last folder
+        # chosen is where the last export or USB copy went).
+        backups.clean_leftovers(
+            self.paths.data, self.paths.backups, self.settings.get("last_folder")
+        )
         try:
             desk.housekeeping(
                 self.paths.backups,
@@ -281,7 +348,7 @@ class Shell(QObject):
             )
         except KnownError as error:
             log.warning("daily backup not made (%s)", error.reason)
-            problem = texts.work_backup_failed(error.reason, closing=False)
+            problem = backups_texts.work_backup_failed(error.reason, closing=False)
         else:
             problem = None
         self.window = build_window(desk, self.settings, self.paths.database, self)
@@ -314,7 +381,7 @@ class Shell(QObject):
         good = backups.latest_good(self.paths.backups)
         if good is None:
             return False
-        question = f"{texts.DAMAGED_OFFER}\n\n{texts.offer_backup(french.moment(good.made_at))}"
+        question = f"{backups_texts.DAMAGED_OFFER}\n\n{backups_texts.offer_backup(french.moment(good.made_at))}"
         if not self._confirm(question):
             return False
         backups.restore(good, self.paths.database, datetime.now(UTC))
@@ -322,7 +389,7 @@ class Shell(QObject):
 
     # The backups page
     def show_backups(self, window) -> None:
-        page = BackupsPage(self.paths.backups)
+        page = BackupsPage(self.paths.backups, self.paths.database)
         page.make_copy.connect(lambda: self.copy_to(window, ask_folder(window)))
         page.restore.connect(
             lambda backup: window.show_page(
@@ -346,11 +413,11 @@ class Shell(QObject):
 
         window.tasks.run(
             work,
-            lambda made: window.show_message(texts.backup_made(str(made.path)), "success"),
+            lambda made: window.show_message(backups_texts.backup_made(str(made.path)), "success"),
             lambda error: (
-                window.show_message(texts.describe(error), "error")
+                window.show_message(errors_texts.describe(error), "error")
                 if isinstance(error, KnownError)
-                else window.show_message(texts.STORE_ERRORS["write_failed"], "error")
+                else window.show_message(errors_texts.STORE_ERRORS["write_failed"], "error")
             ),
         )
 
@@ -361,9 +428,9 @@ class Shell(QObject):
         old.release()
         try:
             backups.restore(backup, self.paths.database, datetime.now(UTC))
-            message = (texts.RESTORED, "success")
+            message = (backups_texts.RESTORED, "success")
         except KnownError as error:  # a damaged copy: the current data stays as it was
-            message = (texts.describe(error), "error")
+            message = (errors_texts.describe(error), "error")
         opened = self.open()
         old.close()
         if opened:

@@ -6,6 +6,7 @@ Workers never touch widgets.
 """
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,9 @@ from app.errors import KnownError
 from app.logs import get_logger
 
 log = get_logger("tasks")
+
+# Closing the program waits this long for background work, never longer.
+SHUTDOWN_S = 3.0
 
 
 class _Signals(QObject):
@@ -55,14 +59,22 @@ class Tasks(QObject):
 
         signals.done.connect(lambda result: finish(on_done, result))
         signals.failed.connect(lambda error: finish(on_failed, error))
-        thread = threading.Thread(target=_job, args=(work, signals), name="passsport-task")
+        # A daemon: a job still running when the program stops does not keep it alive.
+        thread = threading.Thread(
+            target=_job, args=(work, signals), name="passsport-task", daemon=True
+        )
         self._running[signals] = thread
         thread.start()
 
     def busy(self) -> bool:
         return bool(self._running)
 
-    def wait(self, seconds: float = 30.0) -> None:
-        """Wait for the running jobs' threads (at exit and in tests)."""
+    def wait(self, seconds: float = SHUTDOWN_S) -> None:
+        """Wait for the running jobs' threads, ``seconds`` in all (at exit and in tests).
+
+        A job still running after that goes on alone and ends with the program: each is
+        made so that stopping it half-way loses nothing (a transaction is all or
+        nothing, a file is written aside and its leftovers are cleaned at the next start)."""
+        deadline = time.monotonic() + seconds
         for thread in list(self._running.values()):
-            thread.join(seconds)
+            thread.join(max(0.0, deadline - time.monotonic()))

@@ -1,8 +1,9 @@
 """Training mode: practise with test codes against a local reference server.
 
-Everything lives in a temporary folder (its own database, the server's database);
-leaving training stops the server and deletes the folder, so nothing reaches the
-real data. The token stays in memory: no keyring is touched.
+Everything lives in its own folder in the data folder (its own database, the server's
+database, sealed with a key that exists only in memory); leaving training stops the
+server and deletes the folder, and a program stopped in training has it deleted at its
+next start, so nothing reaches the real data nor outlives the session. The token stays in memory: no keyring is touched.
 
 Training never looks real: the window, its status area, its receipts and the treasurer's
 summary sheet are all built knowing they are in training (one flag where each is made,
@@ -10,13 +11,12 @@ below), and none of them says that anything was sent to the national service.
 """
 
 import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,12 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desk import Desk, utc_now
+from app.desk import Desk, open_desk, utc_now
+from app.paths import default_paths
 from app.seasons import SeasonTable, load_seasons
 from app.settings import Settings
-from app.store import open_store
 from app.treasury import Treasury
-from app.vault import Vault, new_key
 from sync.link import NationalLink
 from sync.server import ReferenceServer
 from sync.training import (
@@ -41,11 +40,13 @@ from sync.training import (
     TrainingCode,
     training_codes_on,
 )
-from ui import french, texts
-from ui.printing import ReceiptPrinter, ask_pdf_path, ask_printer
-from ui.status import SyncBridge
+from ui import french
+from ui.printing import ask_pdf_path, ask_printer
+from ui.services import build_services
 from ui.style import current_scale, icon
-from ui.treasurer_flow import Dialogs, TreasurerFlow
+from ui.texts import common as common_texts
+from ui.texts import training as training_texts
+from ui.treasurer_flow import Dialogs
 from ui.widgets import Page, details_form, question
 
 SEED = 1
@@ -54,8 +55,8 @@ SEED = 1
 def code_note(code: TrainingCode) -> str:
     """What the desk does with ``code``, in one short French line."""
     if code.category is CodeCategory.AVAILABLE and code.aeeh:
-        return texts.TRAINING_NOTES["available_aeeh"]
-    return texts.TRAINING_NOTES[code.category.value]
+        return training_texts.TRAINING_NOTES["available_aeeh"]
+    return training_texts.TRAINING_NOTES[code.category.value]
 
 
 class TrainingCodesPage(Page):
@@ -66,14 +67,16 @@ class TrainingCodesPage(Page):
     def __init__(
         self, codes: list[TrainingCode], open_year: int | None = None, parent=None
     ) -> None:
-        super().__init__(texts.TRAINING_CODES, texts.TRAINING_CODES_INTRO, parent)
+        super().__init__(training_texts.TRAINING_CODES, training_texts.TRAINING_CODES_INTRO, parent)
         season = QLabel(
-            texts.training_season(open_year) if open_year else texts.TRAINING_NO_OPEN_SEASON
+            training_texts.training_season(open_year)
+            if open_year
+            else training_texts.TRAINING_NO_OPEN_SEASON
         )
         season.setObjectName("intro")
         season.setWordWrap(True)
         self.body.addWidget(season)
-        self.start_button = QPushButton(texts.TRAINING_START)
+        self.start_button = QPushButton(training_texts.TRAINING_START)
         self.start_button.setObjectName("primary")
         self.start_button.setAutoDefault(True)
         self.start_button.clicked.connect(self.start.emit)
@@ -97,10 +100,10 @@ def _training_bar(window, button: QPushButton) -> QLabel:
     formation : exercice sans valeur" in large letters above the sentence, and the way out
     beside it rather than in the top bar, which must stay narrow enough for text at 200 %.
     The large letters are relative to the text size, so they follow the setting."""
-    plain = f"{texts.TRAINING_MARK}. {texts.TRAINING_BANNER}"
+    plain = f"{training_texts.TRAINING_MARK}. {training_texts.TRAINING_BANNER}"
     window.show_banner(
-        f'<span style="font-size: large">{escape(texts.TRAINING_MARK)}</span>'
-        f"<br>{escape(texts.TRAINING_BANNER)}"
+        f'<span style="font-size: large">{escape(training_texts.TRAINING_MARK)}</span>'
+        f"<br>{escape(training_texts.TRAINING_BANNER)}"
     )
     window.banner.setTextFormat(Qt.TextFormat.RichText)
     window.banner.setAccessibleName(plain)
@@ -114,7 +117,7 @@ def _training_bar(window, button: QPushButton) -> QLabel:
     mark.setObjectName("banner")  # the banner's own colours, in the training bar
     size = round(36 * current_scale())
     mark.setPixmap(icon("warning").pixmap(size, size))
-    mark.setAccessibleName(texts.RESULT_ICON_NAMES["warning"])
+    mark.setAccessibleName(common_texts.RESULT_ICON_NAMES["warning"])
     outer.insertWidget(outer.indexOf(window.banner), bar)
     row.addWidget(mark, 0, Qt.AlignmentFlag.AlignVCenter)
     row.addWidget(window.banner, 1)
@@ -156,7 +159,9 @@ class TrainingSession:
         self._choose_pdf = choose_pdf
         self._dialogs = dialogs
         self.seasons: SeasonTable = load_seasons()
-        self.folder = Path(tempfile.mkdtemp(prefix="passsport-formation-"))
+        self.folder = default_paths().training
+        shutil.rmtree(self.folder, ignore_errors=True)  # what a stopped session left
+        self.folder.mkdir(parents=True)
         # Only the codes that do on this day what their note says.
         self.codes = training_codes_on(clock(), self.seasons, SEED)
         self.server = ReferenceServer(self.folder / "national.sqlite3", seed=SEED, clock=clock)
@@ -174,52 +179,42 @@ class TrainingSession:
         url = self.server.start()
         database = self.folder / "club.sqlite3"
         # A key of its own, in memory only: the training data dies with the session.
-        vault = Vault(new_key())
-        conn = open_store(database, self.folder / "backups", vault)
-        self.desk = Desk(conn, self.seasons, self._clock, vault)
+        self.desk = open_desk(
+            database,
+            self.folder / "backups",
+            clock=self._clock,
+            throwaway_key=True,
+            seasons=self.seasons,
+        )
         profile = self._real_desk.club_profile()
         if profile is not None:
             self.desk.save_club_profile(
                 profile.name, profile.siret, profile.rna, profile.federation
             )
-        self.bridge = bridge = SyncBridge()
-        self.link = NationalLink(
+        self.services = services = build_services(
+            self.desk,
+            self._settings,
             database,
-            bridge.publish,
+            training=True,
+            choose_printer=self._choose_printer,
+            choose_pdf=self._choose_pdf,
+            treasurer_dialogs=self._dialogs,
             keep_token_in_memory=True,
-            vault=vault,
             interval_s=5.0,
-            clock=self._clock,
         )
+        self.link, self.treasury, self.printer = services.link, services.treasury, services.printer
         self.link.enrol(url, TRAINING_ENROLMENT_CODE)  # in-process server on loopback
         self.link.start()
-        self.treasury = Treasury(database, vault, self.seasons, self._clock)
-        self.printer = printer = ReceiptPrinter(
-            self.desk, self._settings, self._choose_printer, self._choose_pdf, training=True
-        )
-        window = MainWindow(
-            self.desk, self._settings, printer, self.link, bridge, treasury=self.treasury
-        )
-        window.status.set_training(True)
-        # The treasurer practises too, on the training data, with a marked summary sheet.
-        window.treasurer = TreasurerFlow(
-            self.treasury,
-            window.tasks,
-            window,
-            self._dialogs,
-            portal_offered=lambda: False,  # the training desk is linked to its server
-            on_added=self.desk.reload_search,
-            training=True,
-        )
-        window.setWindowTitle(f"{texts.APP_TITLE} · {texts.TASK_TRAINING}")
+        window = MainWindow(services)
+        window.setWindowTitle(f"{common_texts.APP_TITLE} · {common_texts.TASK_TRAINING}")
         window.home.add_task(
             "training_codes",
-            texts.TRAINING_CODES,
+            training_texts.TRAINING_CODES,
             "info",
-            texts.TRAINING_CODES_INTRO,
+            training_texts.TRAINING_CODES_INTRO,
             lambda: self._show_codes(window),
         )
-        self.leave_button = QPushButton(texts.TRAINING_LEAVE)
+        self.leave_button = QPushButton(training_texts.TRAINING_LEAVE)
         self.leave_button.setAutoDefault(True)
         self.leave_button.clicked.connect(self.ask_to_leave)
         self.mark = _training_bar(window, self.leave_button)
@@ -251,11 +246,11 @@ class TrainingSession:
             return self.leave_question
         box, leave = question(
             self.window,
-            texts.TRAINING_LEAVE,
-            texts.TRAINING_LEAVE_TITLE,
-            texts.TRAINING_LEAVE_CONFIRM,
-            texts.TRAINING_STAY,
-            details=texts.training_leave_question(self.practice_count()),
+            training_texts.TRAINING_LEAVE,
+            training_texts.TRAINING_LEAVE_TITLE,
+            training_texts.TRAINING_LEAVE_CONFIRM,
+            training_texts.TRAINING_STAY,
+            details=training_texts.training_leave_question(self.practice_count()),
         )
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.finished.connect(lambda _: self._answered(box, leave))
@@ -286,9 +281,7 @@ class TrainingSession:
         self.leaving = True
         if self.link is not None:
             self.link.stop()  # its thread has ended: no more news from the server
-        # News already on its way would reach a window whose data is closed: dropped.
-        self.bridge.status.disconnect(window.on_sync_status)
-        QCoreApplication.removePostedEvents(window, QEvent.Type.MetaCall)
+        window.stop_listening()
         # Without asking again (the question was asked, or the caller knows): every
         # practice registration goes anyway.
         window.close_now()

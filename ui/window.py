@@ -1,8 +1,9 @@
 """The main window: a top bar with the way home, the current screen, messages and status."""
 
+import contextlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -16,24 +17,26 @@ from PySide6.QtWidgets import (
 )
 
 from app.club import ClubProfile
-from app.desk import Desk
-from app.settings import Settings
-from app.treasury import Treasury
-from sync.engine import SyncStatus
-from sync.link import NationalLink
-from ui import texts
+from sync.status import SyncStatus
 from ui.accessibility import announce
+from ui.actions import attempt
 from ui.club_form import ClubForm
 from ui.desk_flow import DeskFlow
 from ui.home import HomePage
 from ui.lock import DeskLock, LockSettingsPage
 from ui.national_pages import EnrolPage, ToCheckPage, enrol_error
-from ui.printing import ReceiptPrinter
 from ui.records_flow import RecordsFlow
+from ui.recovery_sheet import recovery_sheet_page
+from ui.services import Services
 from ui.settings_page import SettingsPage
-from ui.status import StatusArea, SyncBridge
+from ui.status import StatusArea
 from ui.style import icon
 from ui.tasks import Tasks
+from ui.texts import club as club_texts
+from ui.texts import common as common_texts
+from ui.texts import desk as desk_texts
+from ui.texts import national as national_texts
+from ui.texts import settings as settings_texts
 from ui.treasurer_flow import TreasurerFlow
 from ui.widgets import Page, question
 
@@ -45,44 +48,36 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        desk: Desk,
-        settings: Settings,
-        printer: ReceiptPrinter,
-        link: NationalLink | None = None,
-        bridge: SyncBridge | None = None,
+        services: Services,
         start_training: Callable[["MainWindow"], None] | None = None,
         shell=None,
-        treasury: Treasury | None = None,
         parent=None,
     ) -> None:
         super().__init__(parent)
-        self.desk = desk
-        self.settings = settings
-        self.link = link
+        self.services = services
+        self.desk = desk = services.desk
+        self.settings = settings = services.settings
+        self.link = services.link
+        self.treasury = services.treasury
+        printer = services.printer
         self.tasks = Tasks(self)
-        self.treasurer = (
-            TreasurerFlow(
-                treasury,
-                self.tasks,
-                self,
-                portal_offered=lambda: not (self.link and self.link.engine),
-                on_added=desk.reload_search,
-            )
-            if treasury is not None
-            else None
+        self.treasurer = TreasurerFlow(
+            services.treasury,
+            self.tasks,
+            self,
+            services.treasurer_dialogs,
+            # The training desk is linked to its own server: no portal to import from.
+            portal_offered=lambda: not (services.training or self.link.engine),
+            on_added=desk.reload_search,
+            training=services.training,
         )
         self._start_training = start_training
         self.shell = shell  # ui/shell.py: backups and restore, when the window has one
-        # More tasks, each (key, label, icon, hint, action(window)): on the home screen,
-        # and on the settings page.
-        self.extra_tasks: list[tuple] = []
-        self.admin_tasks: list[tuple] = []
         self.training = None  # the training session started from this window, if any
         self._closing = False
-        self.treasury = treasury
         self.desk_flow = DeskFlow(desk, printer, settings, self)
         self.records = RecordsFlow(desk, printer, self.desk_flow, self)
-        self.setWindowTitle(texts.APP_TITLE)
+        self.setWindowTitle(common_texts.APP_TITLE)
         self.resize(1100, 720)
 
         central = QWidget()
@@ -95,12 +90,12 @@ class MainWindow(QMainWindow):
         top.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.top_layout = QHBoxLayout(top)
         self.top_layout.setContentsMargins(16, 8, 16, 8)
-        self.home_button = QPushButton(icon("home"), texts.HOME)
-        self.home_button.setToolTip(texts.HOME_HINT)
-        self.home_button.setAccessibleName(texts.HOME)
+        self.home_button = QPushButton(icon("home"), common_texts.HOME)
+        self.home_button.setToolTip(common_texts.HOME_HINT)
+        self.home_button.setAccessibleName(common_texts.HOME)
         self.home_button.setAutoDefault(True)
         self.home_button.clicked.connect(self.go_home)
-        title = QLabel(texts.APP_TITLE)
+        title = QLabel(common_texts.APP_TITLE)
         title.setObjectName("appTitle")
         self.club_label = QLabel()
         self.club_label.setObjectName("clubName")
@@ -135,20 +130,21 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.status)
         self.setCentralWidget(central)
 
-        self.home = HomePage(texts.HOME_TITLE, texts.HOME_INTRO, takes_code=True)
+        self.home = HomePage(common_texts.HOME_TITLE, common_texts.HOME_INTRO, takes_code=True)
         self.stack.addWidget(self.home)
         self.build_home()
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.go_home)
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, activated=self.start_validation)
         QShortcut(QKeySequence(Qt.Key.Key_F3), self, activated=self.find)
-        if bridge is not None:
-            bridge.status.connect(self.on_sync_status)
+        self._bridge = services.bridge
+        self._bridge.status.connect(self.on_sync_status)
+        self.status.set_training(services.training)
 
-        self.desk_lock = DeskLock(self, desk)
+        self.desk_lock = DeskLock(self, desk, settings)
         QApplication.instance().focusChanged.connect(self._keep_focus_in_sight)
         profile = desk.club_profile()
         if profile is None:
-            self.show_page(ClubForm(desk, on_saved=self._club_saved))
+            self.show_page(ClubForm(desk, on_saved=self._club_set_up))
         else:
             self._set_club(profile)
             self.go_home()
@@ -159,80 +155,84 @@ class MainWindow(QMainWindow):
         the rest on one page of settings."""
         self.home.clear_tasks()
         add = self.home.add_task
-        linked = self.link is not None and self.link.engine is not None
+        linked = self.link.engine is not None
         add(
             "validate",
-            texts.TASK_VALIDATE,
+            common_texts.TASK_VALIDATE,
             "validate",
-            texts.TASK_VALIDATE_HINT,
+            common_texts.TASK_VALIDATE_HINT,
             self.start_validation,
         )
-        add("find", texts.TASK_FIND, "search", texts.TASK_FIND_HINT, self.find)
+        add("find", common_texts.TASK_FIND, "search", common_texts.TASK_FIND_HINT, self.find)
         if linked:
-            add("to_check", texts.TASK_TO_CHECK, "warning", texts.TASK_TO_CHECK_HINT, self.to_check)
-        if self.treasurer is not None:
             add(
-                "treasurer",
-                texts.TASK_TREASURER,
-                "treasurer",
-                texts.TASK_TREASURER_HINT,
-                self.open_treasurer,
+                "to_check",
+                common_texts.TASK_TO_CHECK,
+                "warning",
+                common_texts.TASK_TO_CHECK_HINT,
+                self.to_check,
             )
-        for key, label, icon_name, hint, action in self.extra_tasks:
-            add(key, label, icon_name, hint, lambda act=action: act(self))
+        add(
+            "treasurer",
+            common_texts.TASK_TREASURER,
+            "treasurer",
+            common_texts.TASK_TREASURER_HINT,
+            self.open_treasurer,
+        )
         if self._start_training is not None and not linked:
             add(
                 "training",
-                texts.TASK_TRAINING,
+                common_texts.TASK_TRAINING,
                 "info",
-                texts.TASK_TRAINING_HINT,
+                common_texts.TASK_TRAINING_HINT,
                 lambda: self._start_training(self),
             )
-        add("admin", texts.TASK_ADMIN, "club", texts.TASK_ADMIN_HINT, self.admin)
+        add("admin", common_texts.TASK_ADMIN, "club", common_texts.TASK_ADMIN_HINT, self.admin)
         self.status.send_now.setVisible(linked)
         if linked:
-            self.status.connection.setText(texts.SYNC_STATES["idle"])
+            self.status.connection.setText(national_texts.SYNC_STATES["idle"])
 
     def open_treasurer(self) -> None:
         if self._ready():
             self.treasurer.open()
 
     def release(self) -> None:
-        """Let go of the data: background work, the national link, every connection."""
+        """Let go of the data: background work, the national link, every connection.
+        Bounded: neither waits more than a few seconds."""
+        self.stop_listening()
         self.tasks.wait()
-        if self.link is not None:
-            self.link.stop()
-        if self.treasury is not None:
-            self.treasury.close()
-        self.desk.close()
+        self.services.close()
 
     def admin(self) -> None:
         """Settings and safety: the club, the national link, backups, the lock, display."""
         if not self._ready():
             return
-        page = HomePage(texts.ADMIN_TITLE)
-        linked = self.link is not None and self.link.engine is not None
-        page.add_task("club", texts.TASK_CLUB, "club", texts.TASK_CLUB_HINT, self.edit_club)
-        if self.link is not None and not linked:
-            page.add_task("enrol", texts.TASK_ENROL, "send", texts.TASK_ENROL_HINT, self.enrol)
+        page = HomePage(settings_texts.ADMIN_TITLE)
+        page.add_task(
+            "club", common_texts.TASK_CLUB, "club", common_texts.TASK_CLUB_HINT, self.edit_club
+        )
+        if self.link.engine is None:
+            page.add_task(
+                "enrol", common_texts.TASK_ENROL, "send", common_texts.TASK_ENROL_HINT, self.enrol
+            )
         if self.shell is not None:
             page.add_task(
                 "backups",
-                texts.TASK_BACKUPS,
+                common_texts.TASK_BACKUPS,
                 "club",
-                texts.TASK_BACKUPS_HINT,
+                common_texts.TASK_BACKUPS_HINT,
                 lambda: self.shell.show_backups(self),
             )
-        page.add_task("lock", texts.TASK_LOCK, "club", texts.TASK_LOCK_HINT, self.lock_settings)
+        page.add_task(
+            "lock", common_texts.TASK_LOCK, "club", common_texts.TASK_LOCK_HINT, self.lock_settings
+        )
         page.add_task(
             "display",
-            texts.TASK_SETTINGS,
+            common_texts.TASK_SETTINGS,
             "info",
-            texts.TASK_SETTINGS_HINT,
+            common_texts.TASK_SETTINGS_HINT,
             lambda: self.show_page(SettingsPage(self.settings)),
         )
-        for key, label, icon_name, hint, action in self.admin_tasks:
-            page.add_task(key, label, icon_name, hint, lambda act=action: act(self))
         self.show_page(page)
 
     def _keep_focus_in_sight(self, old, new) -> None:
@@ -320,16 +320,17 @@ class MainWindow(QMainWindow):
             self.show_page(page)
 
     def enrol(self) -> None:
-        if not self._ready() or self.link is None:
+        if not self._ready():
             return
         page = EnrolPage(self.settings.get("api_url"))
 
         def done(enrolment) -> None:
-            self.settings.set("api_url", page.url.text().strip())
+            # Only the address the page offers next time: not saved, the link still works.
+            attempt(self, lambda: self.settings.set("api_url", page.url.text().strip()))
             self.link.start()
             self.build_home()
             self.go_home()
-            self.show_message(texts.enrolled(enrolment.club_name), "success")
+            self.show_message(national_texts.enrolled(enrolment.club_name), "success")
 
         page.submitted.connect(
             lambda url, code: self.tasks.run(
@@ -363,12 +364,19 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         self.status.set_pending(self.desk.pending_count())
-        if self.link is not None:
-            self.link.wake()
+        self.link.wake()
 
     def send_now(self) -> None:
-        if self.link is not None:
-            self.link.start()
+        self.link.start()
+
+    def stop_listening(self) -> None:
+        """No more news from the sync engine: news still on its way would reach pages
+        whose data is closed."""
+        if self._bridge is not None:
+            with contextlib.suppress(RuntimeError):  # already let go
+                self._bridge.status.disconnect(self.on_sync_status)
+            self._bridge = None
+        QCoreApplication.removePostedEvents(self, QEvent.Type.MetaCall)
 
     def on_sync_status(self, status: SyncStatus) -> None:
         self.status.show_sync(status)
@@ -381,12 +389,26 @@ class MainWindow(QMainWindow):
     def _set_club(self, profile: ClubProfile) -> None:
         self.club_label.setText(profile.name)
 
+    def _club_set_up(self, profile: ClubProfile) -> None:
+        """The first start's club form is saved: the next step is the recovery sheet,
+        without which a lost key is lost data (training data needs none)."""
+        if self.services.training or self.desk.has_recovery_phrase():
+            self._club_saved(profile)
+            return
+        self._set_club(profile)
+        self.show_page(recovery_sheet_page(self.services))
+        self.show_message(club_texts.CLUB_SAVED_SHEET_NEXT, "success")
+
     def _club_saved(self, profile: ClubProfile) -> None:
         self._set_club(profile)
         self.go_home()
-        self.show_message(texts.CLUB_SAVED, "success")
+        self.show_message(club_texts.CLUB_SAVED, "success")
 
     def closeEvent(self, event) -> None:
+        if self.desk_lock.locked and not self._closing:
+            event.ignore()  # the lock would be gone at the next start: the PIN first
+            self.desk_lock.refuse_close()
+            return
         if self.stack.currentWidget().unsaved_work() and not self._closing:
             event.ignore()
             self._ask_before_closing()
@@ -405,10 +427,10 @@ class MainWindow(QMainWindow):
         default (Enter, Échap)."""
         box, close = question(
             self,
-            texts.CLOSE_TITLE,
-            texts.CLOSE_UNSAVED,
-            texts.CLOSE_ANYWAY,
-            texts.CLOSE_KEEP,
+            desk_texts.CLOSE_TITLE,
+            desk_texts.CLOSE_UNSAVED,
+            desk_texts.CLOSE_ANYWAY,
+            desk_texts.CLOSE_KEEP,
             warning=True,
         )
         box.setObjectName("closeQuestion")

@@ -1,0 +1,75 @@
+"""The one place that builds what a window works with.
+
+The program (ui/shell.py, and again after a restore), training (ui/training.py), the
+screenshot scripts and the tests all get their services here, so each runs the same
+objects wired the same way; only the data, the clock and the dialogs differ.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QWidget
+
+from app.desk import Desk
+from app.settings import Settings
+from app.treasury import Treasury
+from sync.link import NationalLink
+from ui.printing import ReceiptPrinter, ask_pdf_path, ask_printer
+from ui.status import SyncBridge
+from ui.treasurer_flow import Dialogs
+
+
+@dataclass
+class Services:
+    """The desk's data and everything built over it for one window. ``training``: all of
+    it is the training desk's (practice data, its own server)."""
+
+    desk: Desk
+    settings: Settings
+    printer: ReceiptPrinter
+    treasury: Treasury
+    link: NationalLink
+    bridge: SyncBridge
+    training: bool = False
+    treasurer_dialogs: Dialogs | None = None  # None: the program's own file dialogs
+    # Where a print or a PDF goes (the dialogs; a file in the tests).
+    choose_printer: Callable[[QWidget | None], QPrinter | None] = ask_printer
+    choose_pdf: Callable[[QWidget | None, str], Path | None] = ask_pdf_path
+
+    def close(self) -> None:
+        """Let go of the connections (the window has stopped the link already)."""
+        self.link.stop()
+        self.treasury.close()
+        self.desk.close()
+
+
+def build_services(
+    desk: Desk,
+    settings: Settings,
+    database: Path,
+    *,
+    training: bool = False,
+    choose_printer: Callable[[QWidget | None], QPrinter | None] = ask_printer,
+    choose_pdf: Callable[[QWidget | None, str], Path | None] = ask_pdf_path,
+    treasurer_dialogs: Dialogs | None = None,
+    **link_options,
+) -> Services:
+    """The services over ``desk``, whose database file is ``database``. ``link_options``
+    go to the national link (its engine's pace, a token kept in memory for training)."""
+    bridge = SyncBridge()
+    link_options.setdefault("clock", desk.now)
+    link = NationalLink(database, bridge.publish, vault=desk.vault, **link_options)
+    return Services(
+        desk=desk,
+        settings=settings,
+        printer=ReceiptPrinter(desk, settings, choose_printer, choose_pdf, training=training),
+        treasury=Treasury(database, desk.vault, desk.seasons, desk.now),
+        link=link,
+        bridge=bridge,
+        training=training,
+        treasurer_dialogs=treasurer_dialogs,
+        choose_printer=choose_printer,
+        choose_pdf=choose_pdf,
+    )
