@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -90,6 +90,13 @@ def claim_cents(state: str, amount_cents: int, closed: bool) -> int | None:
 def line_of(state: str, closed: bool) -> str:
     """The line of the summary a registration counts in."""
     return LOST if closed and state == State.TO_SEND else state
+
+
+def last_day(deadline: datetime) -> date:
+    """The last day codes can be entered. The deadline is the first instant refused: at
+    00:01 on 1 January, the last day is 31 December."""
+    local = deadline.astimezone(PARIS)
+    return (local - timedelta(days=1)).date() if local.hour < 6 else local.date()
 
 
 class Treasury:

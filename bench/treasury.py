@@ -27,7 +27,7 @@ from app.workbook import read_workbook
 from app.xlsx import Column, write_xlsx
 from bench.desk import NOW, SEED, fill
 from bench.harness import Figure, measure
-from ui.texts import EXPORT_LABELS
+from ui.texts.treasurer import EXPORT_LABELS
 
 ROWS = 100_000
 STATES = ("to_send", "confirmed", "in_processing", "paid", "paid", "to_check", "cancelled")

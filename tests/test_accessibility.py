@@ -12,8 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QRadioButton, QWidget
 
-from tests.screens import SCREENS, open_screen
-from ui.accessibility import (
+from tests.a11y import (
     cut_off_problems,
     describe,
     focus_problems,
@@ -23,6 +22,7 @@ from ui.accessibility import (
     small_targets,
     widget_problems,
 )
+from tests.screens import SCREENS, open_screen
 from ui.style import apply_design
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "tab_order"

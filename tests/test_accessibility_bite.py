@@ -13,9 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tests.test_accessibility import KeyboardTrap, walk_tabs
-from tests.test_accessibility_texts import problems
-from ui.accessibility import (
+from tests.a11y import (
     cut_off_problems,
     focus_problems,
     grab_around,
@@ -23,14 +21,10 @@ from ui.accessibility import (
     small_targets,
     widget_problems,
 )
-from ui.style import (
-    PALETTE,
-    apply_design,
-    icon,
-    stylesheet,
-    stylesheet_problems,
-    stylesheet_template,
-)
+from tests.contrast import stylesheet_problems
+from tests.test_accessibility import KeyboardTrap, walk_tabs
+from tests.test_accessibility_texts import problems
+from ui.style import PALETTE, apply_design, icon, stylesheet, stylesheet_template
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 import ui.accessibility
 from app.resources import resource_path
+from tests.contrast import contrast_ratio, stylesheet_problems
 from tests.screens import open_screen
 from tests.test_desk_ui import Keyboard, validate
 from ui.desk_pages import ResultPage
@@ -20,10 +21,8 @@ from ui.style import (
     PALETTE,
     TEXT_SCALES,
     apply_design,
-    contrast_ratio,
     current_scale,
     stylesheet,
-    stylesheet_problems,
     stylesheet_template,
 )
 

@@ -1,9 +1,14 @@
-"""Plain French, checked on every string the interface can show (UX.md): short sentences,
-no word in capitals only, no abbreviations. Each string of ui/texts.py is read, and each
-function of it is called with sample values, so that sentences built at run time are read
+"""Plain French, checked on every string the program can show (UX.md): short sentences,
+no word in capitals only, no abbreviations.
+
+Nothing is listed by hand, so that a new module cannot escape: every French string written
+in a module of app/, sync/ or ui/ is read (a receipt's words as much as a screen's), and
+every text module of ui/ (the modules of ``ui/texts/``, and any module named for its texts) is walked:
+its functions are called with sample values, so that sentences built at run time are read
 as well."""
 
 import ast
+import dataclasses
 import enum
 import importlib
 import inspect
@@ -15,8 +20,8 @@ import pytest
 
 from app.codes import CodeError, CodeReason
 
-# Modules whose strings the interface shows. A new one (ui/treasurer_texts.py) joins here.
-TEXT_MODULES = ["ui.texts"]
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("app", "sync", "ui")  # the program
 MAX_WORDS = 20
 # Words in capitals that are names, not shouting: the receipt's word, official numbers.
 ALLOWED_CAPITALS = {"DUPLICATA", "SIRET", "RNA", "PDF", "QR", "USB", "CSV"}
@@ -30,6 +35,8 @@ ABBREVIATIONS = {
 ELISION = re.compile(r"\b(?:jusqu|lorsqu|puisqu|presqu|qu|[cdjlmnst])['’]", re.IGNORECASE)
 CODE = re.compile(r"\b\d\d-?[A-Z]{4}-?[A-Z]{4}\b")
 TIME = re.compile(r"\d+ h \d\d")
+# A string in French: an accented letter, or an article between words.
+FRENCH = re.compile(r"[àâçéèêëîïôûùüœ]| (le|la|les|de|du|des|un|une) ")
 VOWELS = set("aeiouyàâäéèêëîïôöùûüÿœæ")
 SAMPLE_DETAILS = {
     "typed": 9,
@@ -117,48 +124,32 @@ def strings(value, depth: int = 0) -> list[str]:
         return [s for v in value.values() for s in strings(v, depth)]
     if isinstance(value, list | tuple | set | frozenset):
         return [s for v in value for s in strings(v, depth)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)  # e.g. the export's column titles
+        return [s for f in fields for s in strings(getattr(value, f.name), depth)]
     if callable(value) and depth == 0 and not isinstance(value, type):
         return _calls(value)
     return []
 
 
-def every_text() -> list[str]:
-    found = []
-    for module_name in TEXT_MODULES:
-        module = importlib.import_module(module_name)
-        for name, value in vars(module).items():
-            if name.startswith("__") or inspect.ismodule(value) or isinstance(value, type):
-                continue
-            if callable(value) and getattr(value, "__module__", module_name) != module_name:
-                continue  # imported helpers: long_date, Callable
-            if isinstance(value, enum.Enum):
-                continue
-            found += strings(value)
-        for function in getattr(module, "CODE_ERRORS", {}).values():
-            found.append(function(SAMPLE_DETAILS))
+def modules(root: Path = ROOT) -> dict[str, Path]:
+    """Every module of the program, by its dotted name."""
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            parts = path.relative_to(root).with_suffix("").parts
+            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
     return found
 
 
-TEXTS = every_text()
-
-
-def test_the_walk_reads_the_sentences_built_at_run_time():
-    assert len(TEXTS) > 200
-    assert "Ce code a 9 caractères. Il en faut 10, sans compter les tirets." in TEXTS
-    assert "3 inscriptions à envoyer." in TEXTS
-    assert "Nouvel essai dans 7 minutes." in TEXTS
-
-
-@pytest.mark.parametrize("text", sorted(set(TEXTS)))
-def test_each_text_is_plain_french(text):
-    assert problems(text) == []
-
-
-# Every sentence of the interface lives in ui/texts.py: the screens hold none.
-SCREEN_MODULES = [
-    "club_form", "desk_flow", "desk_pages", "home", "national_pages", "records",
-    "records_flow", "settings_page", "status", "training", "widgets", "accessibility",
-]  # fmt: skip
+def text_modules(root: Path = ROOT) -> list[str]:
+    """The modules of ui/ that hold the interface's words: those of the package ui.texts,
+    and any module or package named for its texts (ui.treasurer_texts...)."""
+    return [
+        name
+        for name in modules(root)
+        if name.startswith("ui.") and any("texts" in part.split("_") for part in name.split("."))
+    ]
 
 
 def _literals(path: Path) -> list[str]:
@@ -181,13 +172,76 @@ def _literals(path: Path) -> list[str]:
     ]
 
 
+def french_literals(path: Path) -> list[str]:
+    """The French strings written in a module, docstrings apart."""
+    return [s for s in _literals(path) if FRENCH.search(s)]
+
+
+def every_text() -> list[str]:
+    found = [s for path in modules().values() for s in french_literals(path)]
+    for module_name in text_modules():
+        module = importlib.import_module(module_name)
+        for name, value in vars(module).items():
+            if name.startswith("__") or inspect.ismodule(value) or isinstance(value, type):
+                continue
+            if callable(value) and getattr(value, "__module__", module_name) != module_name:
+                continue  # imported helpers: long_date, Callable
+            if isinstance(value, enum.Enum):
+                continue
+            found += strings(value)
+        for function in getattr(module, "CODE_ERRORS", {}).values():
+            found.append(function(SAMPLE_DETAILS))
+    return found
+
+
+TEXTS = every_text()
+
+
+def test_the_walk_reads_the_sentences_built_at_run_time():
+    package = sorted(f"ui.texts.{path.stem}" for path in (ROOT / "ui" / "texts").glob("[!_]*.py"))
+    assert len(package) > 10 and set(package) <= set(text_modules())
+    assert len(TEXTS) > 200
+    assert "Ce code a 9 caractères. Il en faut 10, sans compter les tirets." in TEXTS
+    assert "3 inscriptions à envoyer." in TEXTS
+    assert "Nouvel essai dans 7 minutes." in TEXTS
+
+
+def test_the_walk_reads_every_module_with_words_without_a_list():
+    # The receipt writes its own words; the export's column titles sit in a record.
+    assert "Pas encore confirmé par le service national." in TEXTS
+    assert "Signature du responsable" in TEXTS
+    assert "chèque de caution numéro" in TEXTS
+    assert "Numéro de reçu" in strings(importlib.import_module("ui.texts.treasurer").EXPORT_LABELS)
+
+
+def test_a_new_module_is_read_as_soon_as_it_exists(tmp_path):
+    for package in PACKAGES:
+        (tmp_path / package).mkdir()
+    (tmp_path / "ui" / "badge.py").write_text(
+        'CAPTION = "Cliquez sur OK pour imprimer le badge."\n', encoding="utf-8"
+    )
+    (tmp_path / "ui" / "badge_texts.py").write_text("", encoding="utf-8")
+    assert text_modules(tmp_path) == ["ui.badge_texts"]
+    [caption] = french_literals(modules(tmp_path)["ui.badge"])
+    assert problems(caption) == [f"capitals only: OK in {caption}"]
+
+
+@pytest.mark.parametrize("text", sorted(set(TEXTS)))
+def test_each_text_is_plain_french(text):
+    assert problems(text) == []
+
+
+# Every sentence of the interface lives in the text modules: the screens hold none. These
+# still write their own words (read for plain French all the same): the printed receipt,
+# and one line of the portal assistant.
+OWN_WORDS = {"ui.receipt", "ui.portal_assistant"}
+SCREEN_MODULES = [
+    name
+    for name in modules()
+    if name.partition(".")[0] == "ui" and name not in text_modules() and name not in OWN_WORDS
+]
+
+
 @pytest.mark.parametrize("module", SCREEN_MODULES)
 def test_screens_take_their_words_from_texts(module):
-    path = Path(__file__).parent.parent / "ui" / f"{module}.py"
-    # Phrases of the checks' own reports (in English) are for developers, not users.
-    french = [
-        s
-        for s in _literals(path)
-        if re.search(r"[àâçéèêëîïôûùüœ]| (le|la|les|de|du|des|un|une) ", s)
-    ]
-    assert french == []
+    assert french_literals(modules()[module]) == []

@@ -20,7 +20,7 @@ from app.codes import (
     parse_code_format,
 )
 from app.seasons import load_seasons
-from ui.texts import describe_code_error
+from ui.texts.codes import describe_code_error
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2025, 10, 15, 12, 0, tzinfo=PARIS)
@@ -251,7 +251,7 @@ def test_format_as_typed_stays_short(text):
     assert len(format_as_typed(text)) <= 12
 
 
-# The French wording (ui/texts.py).
+# The French wording (ui/texts/codes.py).
 
 
 @pytest.mark.parametrize("reason", list(CodeReason))

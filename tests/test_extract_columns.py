@@ -15,7 +15,7 @@ from app.extract_values import read_date, read_money
 from app.portal_extracts import read_lines, read_table
 from app.portal_states import PortalState
 from tests.extracts import HEADER, Entry, write_csv
-from ui.texts import FIELD_WORDS
+from ui.texts.imports import FIELD_WORDS
 
 ENTRIES = [
     Entry("25-ABCD-EFGH", "Martin", "Léa", date(2012, 3, 15), "Remboursé", "70,00", date(2025, 11, 5)),

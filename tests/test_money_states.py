@@ -18,7 +18,7 @@ from app.portal_states import PortalState, meaning
 from app.store import transaction
 from app.treasury import Treasury
 from app.validations import INITIAL, TRANSITIONS, State, allowed, move
-from ui.texts import EXPORT_LABELS
+from ui.texts.treasurer import EXPORT_LABELS
 
 HEADER = ["N° Pass'Sport", "Nom", "Prénom", "Date de naissance", "Statut", "Montant",
           "Date de paiement"]  # fmt: skip

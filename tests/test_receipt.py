@@ -163,7 +163,9 @@ def test_a_registration_awaiting_its_code_shows_the_cheque_and_no_code(qapp, tmp
         cheque_cents=7000,
     )
     _, text = pdf_text(write_pdf(tmp_path / "a.pdf", data, Layout.TICKET))
-    assert "Code à venir : chèque de caution n° 1234567 (banque Crédit Mutuel) de 70,00 €" in text
+    assert (
+        "Code à venir : chèque de caution numéro 1234567 (banque Crédit Mutuel) de 70,00 €" in text
+    )
     assert "Code pass'Sport" not in text
     assert "25-ABCD-EFGH" not in text
 

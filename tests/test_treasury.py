@@ -14,7 +14,7 @@ from app.paths import default_paths
 from app.treasury import Treasury, TreasuryError
 from app.validations import State
 from app.workbook import read_workbook
-from ui.texts import EXPORT_LABELS
+from ui.texts.treasurer import EXPORT_LABELS
 
 PLANTED = '=HYPERLINK("http://x","y")'
 
@@ -105,7 +105,7 @@ def test_the_csv_opens_in_french_excel_and_reads_back_the_same_rows(treasury, se
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
     assert written == 6 and len(rows) == 7 and seen[-1] == (6, 6)
     header, *data = rows
-    assert header[:4] == ["N° de reçu", "Code pass'Sport", "Nom", "Prénom"]
+    assert header[:4] == ["Numéro de reçu", "Code pass'Sport", "Nom", "Prénom"]
     by_code = {r[1]: dict(zip(header, r, strict=True)) for r in data}
     paid = by_code["25-DEFG-HJKL"]
     assert paid["Nom"] == "Da Silva" and paid["Prénom"] == "João"
@@ -154,7 +154,7 @@ def test_a_file_is_never_replaced_without_consent(treasury, season, tmp_path):
         treasury.export_csv(path, 2025, None, EXPORT_LABELS)
     assert caught.value.reason == "exists" and path.read_text() == "ancien"
     treasury.export_csv(path, 2025, None, EXPORT_LABELS, overwrite=True)
-    assert path.read_text(encoding="utf-8-sig").startswith("N° de reçu")
+    assert path.read_text(encoding="utf-8-sig").startswith("Numéro de reçu")
 
 
 @pytest.mark.parametrize(

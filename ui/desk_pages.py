@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.codes import CodeError, format_as_typed
-from ui import texts
 from ui.accessibility import announce, spoken
 from ui.style import PALETTE, current_scale, icon
+from ui.texts import codes as codes_texts
+from ui.texts import common as common_texts
+from ui.texts import desk as desk_texts
 from ui.widgets import Field, FlowLayout, Page, details_form
 
 
@@ -48,8 +50,8 @@ class CodePage(Page):
     open_existing = Signal(int)
 
     def __init__(self, volunteer: str, example: str, intro: str = "", parent=None) -> None:
-        super().__init__(texts.CODE_TITLE, intro or texts.code_intro(example), parent)
-        self.code = Field(texts.CODE_LABEL)
+        super().__init__(desk_texts.CODE_TITLE, intro or desk_texts.code_intro(example), parent)
+        self.code = Field(desk_texts.CODE_LABEL)
         font = QFont(self.code.edit.font())  # the size comes from the stylesheet
         font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 2)
         self.code.edit.setFont(font)
@@ -72,7 +74,7 @@ class CodePage(Page):
         self.suggestion_button.hide()
         self.suggestion_button.clicked.connect(self._take_suggestion)
         self._suggestion = ""
-        self.existing_button = QPushButton(texts.OPEN_EXISTING)
+        self.existing_button = QPushButton(desk_texts.OPEN_EXISTING)
         self.existing_button.hide()
         self._existing_id: int | None = None
         self.existing_button.clicked.connect(lambda: self.open_existing.emit(self._existing_id))
@@ -80,16 +82,16 @@ class CodePage(Page):
         self.body.addWidget(self.fault)
         self.body.addLayout(button_row(self.suggestion_button, self.existing_button))
 
-        self.continue_button = QPushButton(texts.CODE_CONTINUE)
+        self.continue_button = QPushButton(desk_texts.CODE_CONTINUE)
         self.continue_button.setObjectName("primary")
         self.continue_button.clicked.connect(lambda: self.submitted.emit(self.code.text()))
-        self.no_code_button = QPushButton(texts.NO_CODE_YET)
-        self.no_code_button.setToolTip(texts.NO_CODE_YET_HINT)
-        self.no_code_button.setAccessibleDescription(texts.NO_CODE_YET_HINT)
+        self.no_code_button = QPushButton(desk_texts.NO_CODE_YET)
+        self.no_code_button.setToolTip(desk_texts.NO_CODE_YET_HINT)
+        self.no_code_button.setAccessibleDescription(desk_texts.NO_CODE_YET_HINT)
         self.no_code_button.clicked.connect(self.no_code.emit)
         self.body.addLayout(button_row(self.continue_button, self.no_code_button))
 
-        self.volunteer = Field(texts.VOLUNTEER_LABEL)
+        self.volunteer = Field(desk_texts.VOLUNTEER_LABEL)
         self.volunteer.edit.setText(volunteer)
         self.volunteer.edit.setMaxLength(60)
         self.body.addSpacing(24)
@@ -133,7 +135,7 @@ class CodePage(Page):
             self.fault.setText(marked_code(shown, error.details["shown_index"]))
             self.fault.setAccessibleName(shown)
         self._suggestion = (error.suggestion if error is not None and message else None) or ""
-        self.suggestion_button.setText(texts.use_suggestion(self._suggestion))
+        self.suggestion_button.setText(codes_texts.use_suggestion(self._suggestion))
         self.suggestion_button.setVisible(bool(self._suggestion))
         if message:
             self.code.edit.setFocus()
@@ -169,18 +171,18 @@ class PersonPage(Page):
         self.fields: dict[str, Field] = {}
         # Rows of fields side by side, in the order of the Tab key.
         rows = [
-            [("last_name", texts.LAST_NAME), ("first_name", texts.FIRST_NAME)],
-            [("birth_date", texts.BIRTH_DATE)],
+            [("last_name", desk_texts.LAST_NAME), ("first_name", desk_texts.FIRST_NAME)],
+            [("birth_date", desk_texts.BIRTH_DATE)],
         ]
         if with_cheque:
             rows.append(
                 [
-                    ("cheque_number", texts.CHEQUE_NUMBER),
-                    ("cheque_bank", texts.CHEQUE_BANK),
-                    ("cheque_amount", texts.CHEQUE_AMOUNT),
+                    ("cheque_number", desk_texts.CHEQUE_NUMBER),
+                    ("cheque_bank", desk_texts.CHEQUE_BANK),
+                    ("cheque_amount", desk_texts.CHEQUE_AMOUNT),
                 ]
             )
-        rows.append([("activity", texts.ACTIVITY), ("fee", texts.FEE)])
+        rows.append([("activity", desk_texts.ACTIVITY), ("fee", desk_texts.FEE)])
         grid = QGridLayout()
         grid.setHorizontalSpacing(20)
         for row, pairs in enumerate(rows):
@@ -195,7 +197,7 @@ class PersonPage(Page):
         completer = QCompleter(QStringListModel(names, self), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.fields["last_name"].edit.setCompleter(completer)
-        self.continue_button = QPushButton(texts.CODE_CONTINUE)
+        self.continue_button = QPushButton(desk_texts.CODE_CONTINUE)
         self.continue_button.setObjectName("primary")
         self.continue_button.clicked.connect(self.submitted.emit)
         self.body.addLayout(button_row(self.continue_button))
@@ -249,18 +251,18 @@ class ReviewPage(Page):
     def __init__(
         self,
         rows: list[tuple[str, str]],
-        title: str = texts.REVIEW_TITLE,
-        intro: str = texts.REVIEW_INTRO,
+        title: str = desk_texts.REVIEW_TITLE,
+        intro: str = desk_texts.REVIEW_INTRO,
         parent=None,
     ) -> None:
         super().__init__(title, intro, parent)
         form, self.values = details_form(rows)
         self.body.addLayout(form)
-        self.confirm_button = QPushButton(texts.CONFIRM)
+        self.confirm_button = QPushButton(desk_texts.CONFIRM)
         self.confirm_button.setObjectName("primary")
         self.confirm_button.setDefault(True)
         self.confirm_button.clicked.connect(self.confirm.emit)
-        self.modify_button = QPushButton(texts.MODIFY)
+        self.modify_button = QPushButton(desk_texts.MODIFY)
         self.modify_button.clicked.connect(self.modify.emit)
         self.body.addLayout(button_row(self.confirm_button, self.modify_button))
         self.pending = True  # nothing is saved until Confirmer
@@ -296,7 +298,7 @@ class ResultPage(Page):
         size = round(64 * current_scale())
         mark.setPixmap(icon(kind).pixmap(size, size))
         mark.setAlignment(Qt.AlignmentFlag.AlignTop)
-        mark.setAccessibleName(texts.RESULT_ICON_NAMES.get(kind, ""))
+        mark.setAccessibleName(common_texts.RESULT_ICON_NAMES.get(kind, ""))
         row.addWidget(mark)
         column = QVBoxLayout()
         self.headline = QLabel(headline)
@@ -313,31 +315,31 @@ class ResultPage(Page):
             self.lines.append(label)
         row.addLayout(column, 1)
         self.body.addWidget(card)
-        self.next_button = QPushButton(texts.NEXT_FAMILY)
+        self.next_button = QPushButton(desk_texts.NEXT_FAMILY)
         self.next_button.setObjectName("primary")
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self.next_family.emit)
-        self.sibling_button = QPushButton(texts.SIBLING)
-        self.sibling_button.setToolTip(texts.SIBLING_HINT)
-        self.sibling_button.setAccessibleDescription(texts.SIBLING_HINT)
+        self.sibling_button = QPushButton(desk_texts.SIBLING)
+        self.sibling_button.setToolTip(desk_texts.SIBLING_HINT)
+        self.sibling_button.setAccessibleDescription(desk_texts.SIBLING_HINT)
         self.sibling_button.clicked.connect(self.sibling.emit)
-        self.print_button = QPushButton(texts.PRINT)
+        self.print_button = QPushButton(desk_texts.PRINT)
         self.print_button.clicked.connect(self.print_receipt.emit)
         self.family_button = QPushButton()
         self.family_button.hide()
         self.family_button.clicked.connect(self.print_family.emit)
-        self.pdf_button = QPushButton(texts.SAVE_PDF)
+        self.pdf_button = QPushButton(desk_texts.SAVE_PDF)
         self.pdf_button.clicked.connect(self.save_pdf.emit)
         self.body.addLayout(button_row(self.next_button, self.sibling_button))
         self.body.addLayout(button_row(self.print_button, self.family_button, self.pdf_button))
-        self.next_hint = QLabel(texts.NEXT_CODE_HINT)
+        self.next_hint = QLabel(desk_texts.NEXT_CODE_HINT)
         self.next_hint.setObjectName("intro")
         self.next_hint.setWordWrap(True)
         self.body.addWidget(self.next_hint)
 
     def offer_family_print(self, count: int) -> None:
         """The receipts of the brothers and sisters registered one after the other."""
-        self.family_button.setText(texts.print_family(count))
+        self.family_button.setText(desk_texts.print_family(count))
         self.family_button.setVisible(count > 1)
 
     def text(self) -> str:

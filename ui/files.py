@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 
 from app.logs import get_logger
 from app.settings import Settings
-from ui import texts
 from ui.style import current_scale
+from ui.texts import common as common_texts
+from ui.texts import files as files_texts
 from ui.widgets import question
 
 log = get_logger("files")
@@ -33,8 +34,8 @@ Location = QStandardPaths.StandardLocation
 REMOVABLE = ("/media/", "/run/media/", "/Volumes/")
 # What each kind of file is called, and the names of the files it lists (the dialog shows
 # the words only).
-TABLES = (texts.FILES_TABLES, "*.csv *.txt *.xlsx *.xls *.ods")  # Le Compte Asso's extracts
-EVERYTHING = (texts.FILES_ALL, "*")
+TABLES = (files_texts.FILES_TABLES, "*.csv *.txt *.xlsx *.xls *.ods")  # Le Compte Asso's extracts
+EVERYTHING = (files_texts.FILES_ALL, "*")
 # The dialog's size at 100 % text; it grows with the text, within the window.
 DIALOG_SIZE = QSize(900, 560)
 
@@ -67,10 +68,10 @@ def ask_replace(parent: QWidget | None, path: Path) -> bool:
     """Whether to replace a file that exists; the default answer keeps it."""
     box, yes = question(
         parent,
-        texts.REPLACE_TITLE,
-        texts.replace_question(path.name),
-        texts.REPLACE_YES,
-        texts.REPLACE_NO,
+        files_texts.REPLACE_TITLE,
+        files_texts.replace_question(path.name),
+        files_texts.REPLACE_YES,
+        files_texts.REPLACE_NO,
     )
     box.exec()
     return box.clickedButton() is yes
@@ -121,29 +122,35 @@ class FileChooser:
         dialog.setSizeGripEnabled(False)  # it hid the corner of « Annuler »
         dialog.setSidebarUrls(places())
         dialog.setDirectory(str(self.start_folder()))
-        labels = {Label.LookIn: texts.FILES_LOOK_IN, Label.Reject: texts.CANCEL}
+        labels = {Label.LookIn: files_texts.FILES_LOOK_IN, Label.Reject: common_texts.CANCEL}
         if mode == "folder":
             dialog.setFileMode(QFileDialog.FileMode.Directory)
             dialog.setOption(QFileDialog.Option.ShowDirsOnly)
-            dialog.setWindowTitle(title or texts.FILES_FOLDER_TITLE)
-            labels |= {Label.FileName: texts.FILES_FOLDER_NAME, Label.FileType: texts.FILES_TYPE}
-            labels[Label.Accept] = texts.FILES_CHOOSE_FOLDER
+            dialog.setWindowTitle(title or files_texts.FILES_FOLDER_TITLE)
+            labels |= {
+                Label.FileName: files_texts.FILES_FOLDER_NAME,
+                Label.FileType: files_texts.FILES_TYPE,
+            }
+            labels[Label.Accept] = files_texts.FILES_CHOOSE_FOLDER
         else:
             dialog.setNameFilters(
                 [f"{words} ({names})" for words, names in filters or (EVERYTHING,)]
             )
-            labels |= {Label.FileName: texts.FILES_NAME, Label.FileType: texts.FILES_TYPE}
+            labels |= {
+                Label.FileName: files_texts.FILES_NAME,
+                Label.FileType: files_texts.FILES_TYPE,
+            }
         if mode == "save":
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
             dialog.setFileMode(QFileDialog.FileMode.AnyFile)
             dialog.setOption(QFileDialog.Option.DontConfirmOverwrite)  # see ask_replace
-            dialog.setWindowTitle(texts.FILES_SAVE_TITLE)
+            dialog.setWindowTitle(files_texts.FILES_SAVE_TITLE)
             dialog.selectFile(name)
-            labels[Label.Accept] = texts.FILES_SAVE
+            labels[Label.Accept] = files_texts.FILES_SAVE
         elif mode == "open":
             dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-            dialog.setWindowTitle(texts.FILES_OPEN_TITLE)
-            labels[Label.Accept] = texts.FILES_OPEN
+            dialog.setWindowTitle(files_texts.FILES_OPEN_TITLE)
+            labels[Label.Accept] = files_texts.FILES_OPEN
         for label, text in labels.items():
             dialog.setLabelText(label, text)
         if mode == "folder":  # "Type de fichier : Dossiers" says nothing
@@ -170,7 +177,7 @@ class FileChooser:
     def save_path(self, parent: QWidget | None, name: str, kind: str) -> Path | None:
         """A file to write, named ``name`` unless the user changes it, ending in ``.kind``.
         Whether to replace it if it exists is for the caller to ask (``ask_replace``)."""
-        kinds = ((texts.FILES_KINDS[kind], f"*.{kind}"),)
+        kinds = ((files_texts.FILES_KINDS[kind], f"*.{kind}"),)
         chosen = self._ask(self.dialog(parent, "save", name, kinds))
         if chosen is None:
             return None

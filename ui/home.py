@@ -2,13 +2,17 @@
 
 from collections.abc import Callable
 
-from ui import texts
+from ui.texts import common as common_texts
 from ui.widgets import BigButton, Page
 
 
 class HomePage(Page):
     def __init__(
-        self, title: str = texts.HOME_TITLE, intro: str = "", takes_code: bool = False, parent=None
+        self,
+        title: str = common_texts.HOME_TITLE,
+        intro: str = "",
+        takes_code: bool = False,
+        parent=None,
     ) -> None:
         super().__init__(title, intro, parent=parent)
         self.takes_code = takes_code  # a code typed or scanned here starts a validation

@@ -123,7 +123,7 @@ def _sections(data: ReceiptInput) -> list[list[tuple[str, str]]]:
     if v.code:
         person.append((f"Code pass'Sport{COLON}", v.code))
     else:
-        cheque = f"chèque de caution n°{NBSP}{v.cheque_number or '…'}"
+        cheque = f"chèque de caution numéro{NBSP}{v.cheque_number or '…'}"
         if v.cheque_bank:
             cheque += f" (banque {v.cheque_bank})"
         cheque += f" de {euros(v.cheque_cents if v.cheque_cents is not None else v.amount_cents)}"

@@ -4,9 +4,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton
 
 from app.validations import ChequeState, State, Validation
-from ui import french, texts
+from ui import french
 from ui.desk_pages import button_row
 from ui.style import current_scale, icon
+from ui.texts import desk as desk_texts
+from ui.texts import national as national_texts
+from ui.texts import records as records_texts
 from ui.widgets import Field, Page, details_form
 
 SEARCH_DELAY_MS = 150
@@ -15,11 +18,11 @@ SEARCH_DELAY_MS = 150
 def summary_line(v: Validation) -> str:
     """Two lines: who and where it stands, then the code, the receipt and the day."""
     details = [
-        v.code or texts.NO_CODE_VALUE,
-        texts.receipt_number(v.receipt_no),
+        v.code or desk_texts.NO_CODE_VALUE,
+        desk_texts.receipt_number(v.receipt_no),
         french.long_date(v.recorded_at.astimezone(french.PARIS).date()),
     ]
-    return f"{v.first_name} {v.last_name} : {texts.STATE_WORDS[v.state]}\n{' · '.join(details)}"
+    return f"{v.first_name} {v.last_name} : {records_texts.STATE_WORDS[v.state]}\n{' · '.join(details)}"
 
 
 class ValidationList(QListWidget):
@@ -45,7 +48,7 @@ class ValidationList(QListWidget):
         self,
         found: list[Validation],
         describe=summary_line,
-        icon_name=lambda v: texts.STATE_ICONS[v.state],
+        icon_name=lambda v: records_texts.STATE_ICONS[v.state],
     ) -> None:
         self.clear()
         for v in found:
@@ -62,12 +65,12 @@ class FindPage(Page):
     open_record = Signal(int)
 
     def __init__(self, search, parent=None) -> None:
-        super().__init__(texts.FIND_TITLE, parent=parent)
+        super().__init__(records_texts.FIND_TITLE, parent=parent)
         self._search = search
-        self.query = Field(texts.FIND_LABEL)
+        self.query = Field(records_texts.FIND_LABEL)
         self.query.edit.setMaxLength(100)
         self.count = QLabel()
-        self.results = ValidationList(texts.FIND_RESULTS)
+        self.results = ValidationList(records_texts.FIND_RESULTS)
         self.body.addWidget(self.query)
         self.body.addWidget(self.count)
         self.body.addWidget(self.results, 1)
@@ -82,7 +85,7 @@ class FindPage(Page):
         self._timer.stop()
         found = self._search(self.query.text())
         self.results.show_validations(found)
-        self.count.setText(texts.found(len(found)) if found else texts.FIND_NONE)
+        self.count.setText(records_texts.found(len(found)) if found else records_texts.FIND_NONE)
 
     def on_data_changed(self) -> None:
         self.refresh()
@@ -111,49 +114,50 @@ class RecordPage(Page):
 
     def __init__(self, v: Validation, parent=None) -> None:
         super().__init__(
-            f"{texts.RECORD_TITLE} · {texts.receipt_number(v.receipt_no)}", parent=parent
+            f"{records_texts.RECORD_TITLE} · {desk_texts.receipt_number(v.receipt_no)}",
+            parent=parent,
         )
-        self.state = QLabel(texts.STATE_WORDS[v.state])
+        self.state = QLabel(records_texts.STATE_WORDS[v.state])
         self.state.setObjectName("stateLine")
-        self.state.setProperty("kind", texts.STATE_ICONS[v.state])
+        self.state.setProperty("kind", records_texts.STATE_ICONS[v.state])
         self.state.setWordWrap(True)
         state_row = QHBoxLayout()
         state_icon = QLabel()
         size = round(28 * current_scale())
-        state_icon.setPixmap(icon(texts.STATE_ICONS[v.state]).pixmap(size, size))
-        state_icon.setAccessibleName(texts.STATE_WORDS[v.state])
+        state_icon.setPixmap(icon(records_texts.STATE_ICONS[v.state]).pixmap(size, size))
+        state_icon.setAccessibleName(records_texts.STATE_WORDS[v.state])
         state_row.addWidget(state_icon)
         state_row.addWidget(self.state, 1)
         self.body.addLayout(state_row)
 
         rows = [
-            (texts.REVIEW_CODE, v.code or texts.NO_CODE_VALUE),
-            (texts.REVIEW_NAME, f"{v.first_name} {v.last_name}"),
-            (texts.REVIEW_BORN, french.long_date(v.birth_date)),
-            (texts.REVIEW_SEASON, str(v.season)),
-            (texts.REVIEW_AMOUNT, french.euros(v.amount_cents)),
+            (desk_texts.REVIEW_CODE, v.code or desk_texts.NO_CODE_VALUE),
+            (desk_texts.REVIEW_NAME, f"{v.first_name} {v.last_name}"),
+            (desk_texts.REVIEW_BORN, french.long_date(v.birth_date)),
+            (desk_texts.REVIEW_SEASON, str(v.season)),
+            (desk_texts.REVIEW_AMOUNT, french.euros(v.amount_cents)),
         ]
         if v.fee_cents is not None:
-            rows.append((texts.REVIEW_FEE, french.euros(v.fee_cents)))
-            rows.append((texts.REVIEW_REMAINING, french.euros(v.remaining_cents)))
+            rows.append((desk_texts.REVIEW_FEE, french.euros(v.fee_cents)))
+            rows.append((desk_texts.REVIEW_REMAINING, french.euros(v.remaining_cents)))
         if v.activity:
-            rows.append((texts.REVIEW_ACTIVITY, v.activity))
+            rows.append((desk_texts.REVIEW_ACTIVITY, v.activity))
         recorded = french.moment(v.recorded_at)
         if v.recorded_by:
             recorded += f" ({v.recorded_by})"
-        rows.append((texts.RECORDED, recorded))
+        rows.append((records_texts.RECORDED, recorded))
         if v.cheque_state is not None:
-            cheque = texts.cheque_summary(
+            cheque = desk_texts.cheque_summary(
                 v.cheque_number, v.cheque_bank, french.euros(v.cheque_cents)
             )
-            rows.append((texts.REVIEW_CHEQUE, cheque))
-            rows.append((texts.CHEQUE_STATE, texts.CHEQUE_STATE_WORDS[v.cheque_state]))
+            rows.append((desk_texts.REVIEW_CHEQUE, cheque))
+            rows.append((desk_texts.CHEQUE_STATE, records_texts.CHEQUE_STATE_WORDS[v.cheque_state]))
         if v.national_reason:
             rows.append(
                 (
-                    texts.NATIONAL_REASON,
-                    texts.NATIONAL_REASONS.get(
-                        v.national_reason, texts.NATIONAL_REASONS["invalid"]
+                    national_texts.NATIONAL_REASON,
+                    national_texts.NATIONAL_REASONS.get(
+                        v.national_reason, national_texts.NATIONAL_REASONS["invalid"]
                     ),
                 )
             )
@@ -161,12 +165,12 @@ class RecordPage(Page):
             paid = french.euros(v.paid_cents)
             if v.paid_on is not None:
                 paid = f"{french.long_date(v.paid_on)} · {paid}"
-            rows.append((texts.PAID_ON, paid))
+            rows.append((national_texts.PAID_ON, paid))
         if v.cancelled_at is not None:
             rows.append(
                 (
-                    texts.CANCELLATION,
-                    texts.cancelled_on(french.moment(v.cancelled_at), v.cancel_reason),
+                    records_texts.CANCELLATION,
+                    records_texts.cancelled_on(french.moment(v.cancelled_at), v.cancel_reason),
                 )
             )
         form, self.values = details_form(rows)
@@ -181,14 +185,19 @@ class RecordPage(Page):
                 button.clicked.connect(lambda: signal.emit(*args))
                 self.buttons[key] = button
 
-        add("add_code", texts.ADD_CODE, self.add_code, live and v.state is State.AWAITING_CODE)
-        add("reprint", texts.REPRINT, self.reprint)
-        add("pdf", texts.SAVE_PDF, self.save_pdf)
-        add("correct", texts.CORRECT, self.correct, live and not v.sent)
-        add("cancel", texts.CANCEL_REGISTRATION, self.cancel, live)
+        add(
+            "add_code",
+            records_texts.ADD_CODE,
+            self.add_code,
+            live and v.state is State.AWAITING_CODE,
+        )
+        add("reprint", records_texts.REPRINT, self.reprint)
+        add("pdf", desk_texts.SAVE_PDF, self.save_pdf)
+        add("correct", records_texts.CORRECT, self.correct, live and not v.sent)
+        add("cancel", records_texts.CANCEL_REGISTRATION, self.cancel, live)
         held = v.cheque_state is ChequeState.HELD
-        add("returned", texts.CHEQUE_RETURNED, self.cheque, held, ChequeState.RETURNED)
-        add("cashed", texts.CHEQUE_CASHED, self.cheque, held, ChequeState.CASHED)
+        add("returned", records_texts.CHEQUE_RETURNED, self.cheque, held, ChequeState.RETURNED)
+        add("cashed", records_texts.CHEQUE_CASHED, self.cheque, held, ChequeState.CASHED)
         self.body.addLayout(button_row(*self.buttons.values()))
 
     def on_shown(self) -> None:

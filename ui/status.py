@@ -6,8 +6,11 @@ service: nothing there is sent for real, so nothing may say it was."""
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from sync.engine import SyncStatus
-from ui import french, texts
+from sync.status import SyncStatus
+from ui import french
+from ui.texts import common as common_texts
+from ui.texts import national as national_texts
+from ui.texts import training as training_texts
 
 
 class SyncBridge(QObject):
@@ -28,12 +31,12 @@ class StatusArea(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 6, 16, 6)
-        self.connection = QLabel(texts.OFFLINE_NO_ACCOUNT)
+        self.connection = QLabel(common_texts.OFFLINE_NO_ACCOUNT)
         self.connection.setWordWrap(True)
-        self.pending = QLabel(texts.NOTHING_TO_SEND)
-        self.send_now = QPushButton(texts.SEND_NOW)
-        self.send_now.setToolTip(texts.SEND_NOW_HINT)
-        self.send_now.setAccessibleDescription(texts.SEND_NOW_HINT)
+        self.pending = QLabel(common_texts.NOTHING_TO_SEND)
+        self.send_now = QPushButton(national_texts.SEND_NOW)
+        self.send_now.setToolTip(national_texts.SEND_NOW_HINT)
+        self.send_now.setAccessibleDescription(national_texts.SEND_NOW_HINT)
         self.send_now.setAutoDefault(True)
         self.send_now.hide()
         for label in (self.connection, self.pending):
@@ -48,35 +51,41 @@ class StatusArea(QWidget):
     def set_training(self, training: bool) -> None:
         """Speak of the training server (True) or of the national service (False)."""
         self.training = training
-        hint = texts.TRAINING_SEND_NOW_HINT if training else texts.SEND_NOW_HINT
-        self.send_now.setText(texts.TRAINING_SEND_NOW if training else texts.SEND_NOW)
+        hint = training_texts.TRAINING_SEND_NOW_HINT if training else national_texts.SEND_NOW_HINT
+        self.send_now.setText(
+            training_texts.TRAINING_SEND_NOW if training else national_texts.SEND_NOW
+        )
         self.send_now.setToolTip(hint)
         self.send_now.setAccessibleDescription(hint)
         if training:
-            self.connection.setText(texts.TRAINING_SYNC_STATES["idle"])
+            self.connection.setText(training_texts.TRAINING_SYNC_STATES["idle"])
             self.connection.setAccessibleName(self.connection.text())
         self.set_pending(self._pending)
 
     def set_pending(self, count: int) -> None:
         self._pending = count
-        words = texts.training_waiting if self.training else texts.waiting_to_send
+        words = training_texts.training_waiting if self.training else common_texts.waiting_to_send
         self.pending.setText(words(count))
         self.pending.setAccessibleName(self.pending.text())
 
     def show_sync(self, status: SyncStatus) -> None:
-        states = texts.TRAINING_SYNC_STATES if self.training else texts.SYNC_STATES
+        states = (
+            training_texts.TRAINING_SYNC_STATES if self.training else national_texts.SYNC_STATES
+        )
         parts = [states.get(status.state, "")]
         if status.last_sent_at is not None:
             when = french.clock(status.last_sent_at)
             parts.append(
-                texts.training_last_exchange(when) if self.training else texts.last_sent(when)
+                training_texts.training_last_exchange(when)
+                if self.training
+                else national_texts.last_sent(when)
             )
         if status.state == "offline" and status.retry_in_s is not None:
-            parts.append(texts.next_try(status.retry_in_s))
+            parts.append(national_texts.next_try(status.retry_in_s))
         if status.to_check:
-            parts.append(texts.to_check_count(status.to_check))
+            parts.append(national_texts.to_check_count(status.to_check))
         if status.clock_is_off:
-            parts.append(texts.clock_off(round(abs(status.clock_offset_s) / 60)))
+            parts.append(national_texts.clock_off(round(abs(status.clock_offset_s) / 60)))
         self.connection.setText(" ".join(p for p in parts if p))
         self.connection.setAccessibleName(self.connection.text())
         self.set_pending(status.pending)

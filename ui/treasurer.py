@@ -24,9 +24,12 @@ from PySide6.QtWidgets import (
 from app.treasury import SeasonSummary, Treasury
 from app.validations import State
 from ui import french
-from ui import texts as words
 from ui.records import ValidationList
 from ui.style import icon
+from ui.texts import common as common_texts
+from ui.texts import portal as portal_texts
+from ui.texts import records as records_texts
+from ui.texts import treasurer as treasurer_texts
 from ui.widgets import ItemLayout, Page
 
 # Bars are dark enough to stand out (3:1) on white; the words say what each bar is.
@@ -189,14 +192,14 @@ class TreasurerPage(Page):
     open_record = Signal(int)
 
     def __init__(self, treasury: Treasury, with_portal: bool = True, parent=None) -> None:
-        super().__init__(words.TITLE, parent=parent)
+        super().__init__(treasurer_texts.TITLE, parent=parent)
         self._treasury = treasury
         layout = self.body
 
         top = QHBoxLayout()
-        season_label = QLabel(words.SEASON)
+        season_label = QLabel(treasurer_texts.SEASON)
         self.season = QComboBox()
-        self.season.setAccessibleName(words.SEASON)
+        self.season.setAccessibleName(treasurer_texts.SEASON)
         season_label.setBuddy(self.season)
         for year in treasury.years():
             self.season.addItem(str(year), year)
@@ -217,10 +220,10 @@ class TreasurerPage(Page):
         self.figures: dict[str, QLabel] = {}
         self.figure_boxes: dict[str, QFrame] = {}
         for key, title in (
-            ("expected", words.EXPECTED),
-            ("received", words.RECEIVED),
-            ("missing", words.MISSING),
-            ("overpaid", words.OVERPAID),
+            ("expected", treasurer_texts.EXPECTED),
+            ("received", treasurer_texts.RECEIVED),
+            ("missing", treasurer_texts.MISSING),
+            ("overpaid", treasurer_texts.OVERPAID),
         ):
             box, value = _figure(title)
             self.figures[key] = value
@@ -228,20 +231,24 @@ class TreasurerPage(Page):
             figures.addWidget(box)
         layout.addLayout(figures)
 
-        heading = QLabel(words.BY_STATE)
+        heading = QLabel(treasurer_texts.BY_STATE)
         font = heading.font()
         font.setBold(True)
         heading.setFont(font)
         layout.addWidget(heading)
         # The table of states, with a bar chart of the amounts in its last column.
         self.chart = QWidget()
-        self.chart.setAccessibleName(words.CHART_NAME)
+        self.chart.setAccessibleName(treasurer_texts.CHART_NAME)
         self.grid = QGridLayout(self.chart)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setHorizontalSpacing(18)
         self.grid.setVerticalSpacing(6)
         # At 200 % the words of a state and the titles wrap: the columns always fit.
-        titles = (words.STATE_COLUMN, words.COUNT_COLUMN, words.AMOUNT_COLUMN)
+        titles = (
+            treasurer_texts.STATE_COLUMN,
+            treasurer_texts.COUNT_COLUMN,
+            treasurer_texts.AMOUNT_COLUMN,
+        )
         for column, title in enumerate(titles):
             label = Words(title)
             label.setFont(font)
@@ -250,8 +257,12 @@ class TreasurerPage(Page):
             self.grid.addWidget(label, 0, column)
         self.rows: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
         self.bars: dict[str, AmountBar] = {}
-        for line, key in enumerate([*words.SUMMARY_ORDER, "cheques"], start=1):
-            name = Words(words.CHEQUES_HELD if key == "cheques" else words.SUMMARY_WORDS[key])
+        for line, key in enumerate([*treasurer_texts.SUMMARY_ORDER, "cheques"], start=1):
+            name = Words(
+                treasurer_texts.CHEQUES_HELD
+                if key == "cheques"
+                else treasurer_texts.SUMMARY_WORDS[key]
+            )
             count, amount = QLabel(), QLabel()
             for column, label in enumerate((name, count, amount)):
                 align = Qt.AlignmentFlag.AlignRight if column else Qt.AlignmentFlag.AlignLeft
@@ -277,21 +288,27 @@ class TreasurerPage(Page):
 
         actions = TileLayout(most=2)
         made = [
-            button("csv", words.EXPORT_CSV, self.export_csv),
-            button("xlsx", words.EXPORT_XLSX, self.export_xlsx),
-            button("pdf", words.EXPORT_PDF, self.export_pdf),
+            button("csv", treasurer_texts.EXPORT_CSV, self.export_csv),
+            button("xlsx", treasurer_texts.EXPORT_XLSX, self.export_xlsx),
+            button("pdf", treasurer_texts.EXPORT_PDF, self.export_pdf),
             button(
-                "import", words.PORTAL_IMPORT, self.portal_import, None, words.PORTAL_IMPORT_HINT
+                "import",
+                treasurer_texts.PORTAL_IMPORT,
+                self.portal_import,
+                None,
+                treasurer_texts.PORTAL_IMPORT_HINT,
             ),
         ]
         if with_portal:
-            made.insert(3, button("portal", words.TASK_PORTAL, self.portal_assistant, "send"))
+            made.insert(
+                3, button("portal", portal_texts.TASK_PORTAL, self.portal_assistant, "send")
+            )
         for widget in made:
             actions.addWidget(widget)
         layout.addLayout(actions)
 
         self.progress = QProgressBar()
-        self.progress.setAccessibleName(words.WORKING)
+        self.progress.setAccessibleName(treasurer_texts.WORKING)
         self.progress.hide()
         layout.addWidget(self.progress)
         self.notice = QLabel()
@@ -299,17 +316,17 @@ class TreasurerPage(Page):
         self.notice.hide()
         layout.addWidget(self.notice)
 
-        list_title = QLabel(words.LIST_TITLE)
+        list_title = QLabel(treasurer_texts.LIST_TITLE)
         list_title.setFont(heading.font())
         layout.addWidget(list_title)
         filter_row = QHBoxLayout()
-        filter_label = QLabel(words.FILTER)
+        filter_label = QLabel(treasurer_texts.FILTER)
         self.filter = QComboBox()
-        self.filter.setAccessibleName(words.FILTER)
+        self.filter.setAccessibleName(treasurer_texts.FILTER)
         filter_label.setBuddy(self.filter)
-        self.filter.addItem(words.ALL_STATES, None)
-        for key in words.STATE_ORDER:
-            self.filter.addItem(words.STATE_WORDS[key], key)
+        self.filter.addItem(treasurer_texts.ALL_STATES, None)
+        for key in treasurer_texts.STATE_ORDER:
+            self.filter.addItem(records_texts.STATE_WORDS[key], key)
         filter_row.addWidget(filter_label)
         filter_row.addWidget(self.filter)
         filter_row.addStretch(1)
@@ -317,7 +334,7 @@ class TreasurerPage(Page):
         self.count = QLabel()  # on a line of its own: at 200 % it does not fit beside
         self.count.setWordWrap(True)
         layout.addWidget(self.count)
-        self.results = ValidationList(words.LIST_TITLE)
+        self.results = ValidationList(treasurer_texts.LIST_TITLE)
         self.results.setMinimumHeight(200)  # the whole list fits on screen when it has the focus
         self.results.open_record.connect(self.open_record)
         layout.addWidget(self.results)
@@ -346,15 +363,17 @@ class TreasurerPage(Page):
         self.refresh_list()
 
     def show_summary(self, s: SeasonSummary) -> None:
-        self.deadline.setText(words.deadline_line(s.deadline, s.days_left, s.closed))
+        self.deadline.setText(treasurer_texts.deadline_line(s.deadline, s.days_left, s.closed))
         late = s.lost.count
-        self.late.setText(words.to_enter_late(late, french.euros(s.lost.cents)) if late else "")
+        self.late.setText(
+            treasurer_texts.to_enter_late(late, french.euros(s.lost.cents)) if late else ""
+        )
         self.late.setVisible(bool(late))
         for key, cents, title in (
-            ("expected", s.expected_cents, words.EXPECTED),
-            ("received", s.received_cents, words.RECEIVED),
-            ("missing", s.missing_cents, words.MISSING),
-            ("overpaid", s.overpaid_cents, words.OVERPAID),
+            ("expected", s.expected_cents, treasurer_texts.EXPECTED),
+            ("received", s.received_cents, treasurer_texts.RECEIVED),
+            ("missing", s.missing_cents, treasurer_texts.MISSING),
+            ("overpaid", s.overpaid_cents, treasurer_texts.OVERPAID),
         ):
             self.figures[key].setText(french.euros(cents))
             self.figures[key].setAccessibleName(f"{title} : {french.euros(cents)}")
@@ -369,7 +388,9 @@ class TreasurerPage(Page):
                     label.setVisible(bool(number) or s.closed)
             count.setText(str(number))
             amount.setText(french.euros(cents))
-            sentence = f"{name.text()} : {words.registrations(number)}, {french.euros(cents)}"
+            sentence = (
+                f"{name.text()} : {common_texts.registrations(number)}, {french.euros(cents)}"
+            )
             name.setToolTip(sentence)
             for label in (name, count, amount):
                 label.setAccessibleName(sentence)
@@ -378,19 +399,19 @@ class TreasurerPage(Page):
             bar.set_fraction(s.totals[key].cents / largest)
         self.chart.setAccessibleDescription(
             " ; ".join(
-                f"{words.SUMMARY_WORDS[k]} : {french.euros(s.totals[k].cents)}"
-                for k in words.SUMMARY_ORDER
+                f"{treasurer_texts.SUMMARY_WORDS[k]} : {french.euros(s.totals[k].cents)}"
+                for k in treasurer_texts.SUMMARY_ORDER
             )
         )
         if "portal" in self.buttons:
             left = self._treasury.to_enter_count()
-            self.buttons["portal"].setText(words.task_portal(left))
+            self.buttons["portal"].setText(portal_texts.task_portal(left))
             self.buttons["portal"].setEnabled(bool(left))
 
     def refresh_list(self) -> None:
         found, total = self._treasury.listing(self.year(), self.state())
         self.results.show_validations(found)
-        self.count.setText(words.listing_count(len(found), total))
+        self.count.setText(treasurer_texts.listing_count(len(found), total))
 
     def set_busy(self, busy: bool, text: str = "") -> None:
         for key in ("csv", "xlsx", "pdf", "import"):

@@ -18,8 +18,10 @@ from app.club import ClubProfile
 from app.exports import write_stream
 from app.treasury import SeasonSummary
 from ui import french
-from ui import texts as words
 from ui.receipt import TRAINING_MARK, paint_training_mark, registration
+from ui.texts import summary as summary_texts
+from ui.texts import training as training_texts
+from ui.texts import treasurer as treasurer_texts
 
 PDF_DPI = 300
 MARGIN_MM = 18
@@ -51,11 +53,11 @@ def summary_rows(summary: SeasonSummary) -> list[tuple[str, str, str]]:
     in exactly one, so they add up to the total."""
     return [
         (
-            words.SUMMARY_WORDS[key],
+            treasurer_texts.SUMMARY_WORDS[key],
             str(summary.totals[key].count),
             french.euros(summary.totals[key].cents),
         )
-        for key in words.SUMMARY_ORDER
+        for key in treasurer_texts.SUMMARY_ORDER
         if key != "lost" or summary.lost.count or summary.closed  # none can be lost yet
     ]
 
@@ -116,49 +118,57 @@ def paint_summary(painter: QPainter, width: float, data: SummaryInput, height: f
     page = _Page(painter, width)
     painter.setPen(QPen(Qt.GlobalColor.black))
     body, bold, small = _font(11), _font(11, bold=True), _font(9)
-    page.line(words.PDF_TITLE, _font(20, bold=True), after=2)
-    page.line(words.pdf_season(s.year), _font(15, bold=True), after=10)
+    page.line(summary_texts.PDF_TITLE, _font(20, bold=True), after=2)
+    page.line(summary_texts.pdf_season(s.year), _font(15, bold=True), after=10)
     if data.training:
         page.boxed(TRAINING_MARK, _font(20, bold=True))
-        page.line(words.TRAINING_SUMMARY_LINE, bold, after=10)
+        page.line(training_texts.TRAINING_SUMMARY_LINE, bold, after=10)
     page.line(club.name, _font(13, bold=True))
     label, number = registration(club)
     page.line(f"SIRET{COLON} {club.siret_display}    {label} {number}".rstrip(), body)
     if club.federation:
-        page.line(f"{words.PDF_FEDERATION}{COLON} {club.federation}", body)
-    page.line(f"{words.PDF_MADE_ON} {french.moment(data.made_at)}.", body, after=2)
-    page.line(words.deadline_line(s.deadline, s.days_left, s.closed), body)
+        page.line(f"{summary_texts.PDF_FEDERATION}{COLON} {club.federation}", body)
+    page.line(f"{summary_texts.PDF_MADE_ON} {french.moment(data.made_at)}.", body, after=2)
+    page.line(treasurer_texts.deadline_line(s.deadline, s.days_left, s.closed), body)
     page.rule(10)
-    page.line(words.PDF_TOTALS, _font(13, bold=True), after=6)
-    page.row((words.STATE_COLUMN, words.COUNT_COLUMN, words.AMOUNT_COLUMN), bold)
+    page.line(summary_texts.PDF_TOTALS, _font(13, bold=True), after=6)
+    page.row(
+        (treasurer_texts.STATE_COLUMN, treasurer_texts.COUNT_COLUMN, treasurer_texts.AMOUNT_COLUMN),
+        bold,
+    )
     page.rule(2, 0.5)
     for cells in summary_rows(s):
         page.row(cells, body)
     page.rule(2, 0.5)
-    page.row((words.PDF_TOTAL, str(s.count), ""), bold)
+    page.row((summary_texts.PDF_TOTAL, str(s.count), ""), bold)
     page.y += 6
-    page.row((words.CHEQUES_HELD, str(s.cheques_held), french.euros(s.cheques_held_cents)), body)
+    page.row(
+        (treasurer_texts.CHEQUES_HELD, str(s.cheques_held), french.euros(s.cheques_held_cents)),
+        body,
+    )
     page.rule(10)
-    page.line(words.PDF_MONEY, _font(13, bold=True), after=6)
+    page.line(summary_texts.PDF_MONEY, _font(13, bold=True), after=6)
     money = [
-        (words.EXPECTED, s.expected_cents),
-        (words.RECEIVED, s.received_cents),
-        (words.MISSING, s.missing_cents),
+        (treasurer_texts.EXPECTED, s.expected_cents),
+        (treasurer_texts.RECEIVED, s.received_cents),
+        (treasurer_texts.MISSING, s.missing_cents),
     ]
     if s.overpaid_cents:
-        money.append((words.OVERPAID, s.overpaid_cents))
+        money.append((treasurer_texts.OVERPAID, s.overpaid_cents))
     for label, cents in money:
-        page.row((label, "", french.euros(cents)), bold if label == words.MISSING else body)
+        page.row(
+            (label, "", french.euros(cents)), bold if label == treasurer_texts.MISSING else body
+        )
     if s.lost.count:
-        page.line(words.to_enter_late(s.lost.count, french.euros(s.lost.cents)), body)
+        page.line(treasurer_texts.to_enter_late(s.lost.count, french.euros(s.lost.cents)), body)
     page.rule(10)
     page.y += 6
-    page.line(words.PDF_SIGNATURE, body, after=0)
+    page.line(summary_texts.PDF_SIGNATURE, body, after=0)
     page.y += 70
     painter.setPen(QPen(Qt.GlobalColor.black, 0.8))
     painter.drawLine(QPointF(0, page.y), QPointF(width * 0.6, page.y))
     page.y += 14
-    page.line(words.PDF_FOOTER, small)
+    page.line(summary_texts.PDF_FOOTER, small)
 
 
 def summary_pdf_bytes(data: SummaryInput) -> bytes:
@@ -168,8 +178,8 @@ def summary_pdf_bytes(data: SummaryInput) -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(PDF_DPI)
-    title = f"{words.PDF_TITLE} {data.summary.year}"
-    writer.setTitle(f"{title} ({words.TRAINING_MARK})" if data.training else title)
+    title = f"{summary_texts.PDF_TITLE} {data.summary.year}"
+    writer.setTitle(f"{title} ({training_texts.TRAINING_MARK})" if data.training else title)
     writer.setCreator("pass'Sport Club")
     margins = QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
     writer.setPageLayout(
