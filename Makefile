@@ -1,6 +1,8 @@
 # pass'Sport Club: every task a contributor needs, one word each.
 #   make run     create .venv if missing, install, start the program
 #   make test    install the test tools, then lint, layer contracts and the whole suite
+#   make suite   the whole suite alone; for another Python:
+#                make suite PYTHON=python3.13 VENV=.venv-3.13 (.ci/run does it for each found)
 #   make bench   print the table of measured figures (bench/)
 #   make build   the frozen one-folder program in dist/ (PyInstaller)
 #   make smoke   build, then start the frozen program once with --smoke-test
@@ -11,20 +13,28 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 CONSTRAINTS := requirements/constraints.txt
+# The suite runs on every core (pytest-xdist), four at most: its tests share no port,
+# file or keyring. WORKERS=0 runs it in this one process.
+WORKERS ?= auto
 
-.PHONY: run test lint bench build smoke lock clean screenshots
+.PHONY: run test suite lint bench build smoke lock clean screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	$(PYTHON) -m venv $(VENV)
+	@echo '*' > $(VENV)/.gitignore
 
 $(VENV)/.installed-run: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(PIP) install -c $(CONSTRAINTS) -e .
 	@touch $@
 
+$(VENV)/.installed-test: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP) install -c $(CONSTRAINTS) -e '.[test]'
+	@touch $@ $(VENV)/.installed-run
+
 $(VENV)/.installed-dev: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(PIP) install -c $(CONSTRAINTS) -e '.[test,build]'
-	@touch $@ $(VENV)/.installed-run
+	@touch $@ $(VENV)/.installed-run $(VENV)/.installed-test
 
 run: $(VENV)/.installed-run
 	$(BIN)/passsport-club
@@ -34,8 +44,11 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+test: lint suite
+
+suite: $(VENV)/.installed-test
+	@$(BIN)/python -c 'import sys; print("The suite on Python", sys.version.split()[0])'
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(WORKERS) --maxprocesses=4
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.backups import make_backup
-from app.errors import StoreError
+from app.errors import StoreError, storage_reason
 from app.logs import get_logger
 from app.migrations import MIGRATIONS
 from app.vault import Vault
@@ -41,26 +41,28 @@ def connect(path: Path, vault: Vault | None = None) -> sqlite3.Connection:
     """
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError("unreadable", path=str(path)) from exc
+    try:
         conn.row_factory = sqlite3.Row
         for name, value in PRAGMAS:
             conn.execute(f"PRAGMA {name} = {value}")
         if vault is not None:
             vault.install(conn)
-    except sqlite3.DatabaseError as exc:
-        raise StoreError("unreadable", path=str(path)) from exc
+    except BaseException as exc:
+        # A damaged file fails here, after the file was opened: close it, or the handle
+        # stays open until the garbage collector finds it.
+        conn.close()
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise StoreError("unreadable", path=str(path)) from exc
+        raise
     return conn
 
 
-def _known(error: sqlite3.OperationalError) -> StoreError | None:
-    """The expected failures of a write, as the plain reasons ``ui/texts.py`` explains."""
-    message = str(error).lower()
-    if "locked" in message or "busy" in message:
-        return StoreError("locked")
-    if "full" in message or "disk i/o" in message:
-        return StoreError("disk_full")
-    if "readonly" in message or "read-only" in message:
-        return StoreError("read_only")
-    return None
+def _known(error: BaseException) -> StoreError | None:
+    """The expected failures of a write, as the plain reasons ``ui/texts/errors.py`` explains."""
+    reason = storage_reason(error) if isinstance(error, sqlite3.Error) else None
+    return StoreError(reason) if reason else None
 
 
 @contextmanager
@@ -74,7 +76,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     inner = conn.in_transaction
     try:
         conn.execute("SAVEPOINT inner" if inner else "BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as error:
+    except sqlite3.Error as error:
         raise (_known(error) or error) from None
     try:
         yield conn
@@ -85,8 +87,9 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             conn.execute("ROLLBACK TO inner" if inner else "ROLLBACK")
             if inner:
                 conn.execute("RELEASE inner")
-        if isinstance(error, sqlite3.OperationalError) and _known(error):
-            raise _known(error) from None
+        known = _known(error)
+        if known:
+            raise known from None
         raise
 
 
@@ -113,11 +116,15 @@ def open_store(
         conn.close()
         raise StoreError("too_new", found=version, supported=target)
     if version < target:
-        if version > 0:
-            make_backup(conn, backups, f"avant-mise-a-jour-v{version}", datetime.now(UTC))
-        for number in range(version, target):
-            with transaction(conn):
-                migrations[number](conn)
-                conn.execute(f"PRAGMA user_version = {number + 1}")
-            log.info("schema migrated to %d", number + 1)
+        try:
+            if version > 0:
+                make_backup(conn, backups, f"avant-mise-a-jour-v{version}", datetime.now(UTC))
+            for number in range(version, target):
+                with transaction(conn):
+                    migrations[number](conn)
+                    conn.execute(f"PRAGMA user_version = {number + 1}")
+                log.info("schema migrated to %d", number + 1)
+        except BaseException:
+            conn.close()
+            raise
     return conn

@@ -73,22 +73,22 @@ def fill(desk: Desk, conn, rows: int, rng: random.Random) -> list[tuple[str, str
         at = moment.isoformat()
         volunteer = rng.choice(("Sophie", "Karim", "Élodie"))
         validations.append(
-            (
-                index + 1,
-                receipt,
-                str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                code,
-                season.year,
-                person.last_name,
-                person.first_name,
-                person.birth_date.isoformat(),
-                rng.choice(ACTIVITIES),
-                rng.choice((None, 12000, 15000, 18000)),
-                season.amount_cents,
-                State.TO_SEND,
-                at,
-                volunteer,
-            )
+            {
+                "id": index + 1,
+                "receipt_no": receipt,
+                "idempotency_key": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "code": code,
+                "season": season.year,
+                "last_name": person.last_name,
+                "first_name": person.first_name,
+                "birth_date": person.birth_date.isoformat(),
+                "activity": rng.choice(ACTIVITIES),
+                "fee_cents": rng.choice((None, 12000, 15000, 18000)),
+                "amount_cents": season.amount_cents,
+                "state": State.TO_SEND,
+                "recorded_at": at,
+                "recorded_by": volunteer,
+            }
         )
         outbox.append((index + 1, "redeem", at))
         journal.append((at, "validated", index + 1, volunteer, ""))
@@ -97,9 +97,12 @@ def fill(desk: Desk, conn, rows: int, rng: random.Random) -> list[tuple[str, str
         conn.executemany(
             "INSERT INTO validations(id, receipt_no, idempotency_key, code, code_hash, season,"
             " last_name, first_name, birth_date, activity, fee_cents, amount_cents, state,"
-            " recorded_at, recorded_by) VALUES (?1, ?2, ?3, pii_seal(?4, 'code'), pii_hash(?4),"
-            " ?5, pii_seal(?6, 'last_name'), pii_seal(?7, 'first_name'),"
-            " pii_seal(?8, 'birth_date'), ?9, ?10, ?11, ?12, ?13, ?14)",
+            " recorded_at, recorded_by) VALUES (:id, :receipt_no, :idempotency_key,"
+            " pii_seal(:code, 'validations.code', :id), pii_hash(:code), :season,"
+            " pii_seal(:last_name, 'validations.last_name', :id),"
+            " pii_seal(:first_name, 'validations.first_name', :id),"
+            " pii_seal(:birth_date, 'validations.birth_date', :id), :activity, :fee_cents,"
+            " :amount_cents, :state, :recorded_at, :recorded_by)",
             validations,
         )
         conn.executemany(
@@ -140,10 +143,10 @@ class ClearVault(Vault):
     def __init__(self) -> None:
         super().__init__(new_key())
 
-    def seal(self, value, column):
+    def seal(self, value, field, row):
         return value
 
-    def open(self, blob, column):
+    def open(self, blob, field, row):
         return blob
 
     def lookup_hash(self, value):

@@ -44,11 +44,13 @@ def test_answers_follow_the_contract(tmp_path):
         batch = httpx.post(
             f"{server.url}/v1/redemptions:batch", json={"items": [item]}, headers=auth
         ).json()
-        for result in batch["results"]:
-            Draft202012Validator(schema(spec, "RedemptionResult")).validate(result)
+        (result,) = batch["results"]
+        Draft202012Validator(schema(spec, "RedemptionResult")).validate(result)
+        assert result["idempotency_key"] == item["idempotency_key"]
         changes = httpx.get(f"{server.url}/v1/redemptions", headers=auth).json()
-        for redemption in changes["items"]:
-            Draft202012Validator(schema(spec, "Redemption")).validate(redemption)
+        (redemption,) = changes["items"]
+        Draft202012Validator(schema(spec, "Redemption")).validate(redemption)
+        assert redemption["code"] == item["code"]
         problem = httpx.get(f"{server.url}/v1/club")
         assert problem.status_code == 401
         assert problem.headers["content-type"].startswith("application/problem+json")

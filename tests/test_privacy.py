@@ -59,8 +59,11 @@ def plant(desk: Desk):
 
 
 def files_of(paths) -> list:
+    """The database and its WAL: the database at least, or the checks read nothing."""
     main = paths.database
-    return [p for p in (main, main.with_name(main.name + "-wal")) if p.exists()]
+    found = [p for p in (main, main.with_name(main.name + "-wal")) if p.exists()]
+    assert main in found, "the database file exists"
+    return found
 
 
 def test_a_planted_name_never_reaches_the_file_its_wal_or_its_backups(desk):
@@ -257,10 +260,11 @@ def test_a_database_locked_by_another_process_gives_a_plain_error(desk, clock):
         [
             sys.executable,
             "-c",
-            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None);"
-            " c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(30)",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None);"
+            " c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); sys.stdin.read()",
             str(paths.database),
         ],
+        stdin=subprocess.PIPE,  # it holds the lock until the test is done with it
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -275,6 +279,7 @@ def test_a_database_locked_by_another_process_gives_a_plain_error(desk, clock):
     finally:
         blocker.kill()
         blocker.wait()
+        blocker.stdin.close()
         blocker.stdout.close()
     assert desk.find("") == [], "nothing half-saved"
     assert desk.validate(code, person).code == "25-ABCD-EFGH", "and it works once free"
