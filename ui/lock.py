@@ -45,8 +45,13 @@ class LockOverlay(QWidget):
         self.setObjectName("lockOverlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._guard = guard
-        layout = QVBoxLayout(self)
-        layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # A column of a readable width in the middle of the window, at any text size.
+        column = QWidget()
+        column.setMaximumWidth(column.fontMetrics().horizontalAdvance("M") * 40)
+        outer = QVBoxLayout(self)
+        outer.addWidget(column, 0, Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(24, 24, 24, 24)
         title = QLabel(lock_texts.LOCKED_TITLE)
         title.setObjectName("pageTitle")
         layout.addWidget(title)
