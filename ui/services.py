@@ -39,7 +39,7 @@ class Services:
     choose_pdf: Callable[[QWidget | None, str], Path | None] = ask_pdf_path
 
     def close(self) -> None:
-        """Let go of the connections (the window has stopped the link already)."""
+        """Stop the national link, then let go of every connection."""
         self.link.stop()
         self.treasury.close()
         self.desk.close()

@@ -279,19 +279,13 @@ class TrainingSession:
         if window is None:
             return  # already left (closing the window calls this again)
         self.leaving = True
-        if self.link is not None:
-            self.link.stop()  # its thread has ended: no more news from the server
-        window.stop_listening()
+        window.stop_listening()  # no more news from the server reaches it
         # Without asking again (the question was asked, or the caller knows): every
         # practice registration goes anyway.
         window.close_now()
         window.removeEventFilter(self._close_filter)
-        if self.treasury is not None:
-            self.treasury.close()
-            self.treasury = None
-        if self.desk is not None:
-            self.desk.close()
-            self.desk = None
+        window.release()  # the link, the treasury and the desk, as the program's window
+        self.treasury = self.desk = None
         self.server.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
         real = self._real_window()
