@@ -9,13 +9,14 @@ class FaultyProxy:
     """Forwards 127.0.0.1:port to a target; ``mode`` decides what happens to the next
     connections: ``pass``, ``drop`` (close at once), ``reset`` (RST), ``delay`` (wait
     ``delay_s`` then forward), ``truncate`` (forward half of the answer then close),
-    ``silent`` (accept and never answer)."""
+    ``silent`` (accept and never answer; ``waiting`` counts the clients still waiting)."""
 
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
         self.mode = "pass"
         self.delay_s = 0.0
         self.connections = 0
+        self.waiting = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.1)
         self.port = self._listener.getsockname()[1]
@@ -73,7 +74,7 @@ class FaultyProxy:
             client.close()
             return
         if mode == "silent":
-            self._stop.wait()
+            self._hold(client)
             return
         if mode == "delay" and self._stop.wait(self.delay_s):  # a slow network, until stopped
             client.close()
@@ -88,6 +89,24 @@ class FaultyProxy:
             client.sendall(answer)
         client.close()
         upstream.close()
+
+    def _hold(self, client: socket.socket) -> None:
+        """Read and never answer, until the client gives up or the proxy stops."""
+        with self._lock:
+            self.waiting += 1
+        client.settimeout(0.1)
+        try:
+            while not self._stop.is_set():
+                try:
+                    if not client.recv(65536):
+                        break
+                except TimeoutError:
+                    continue
+                except OSError:
+                    break
+        finally:
+            with self._lock:
+                self.waiting -= 1
 
     @staticmethod
     def _read_request(sock: socket.socket) -> bytes:
