@@ -15,6 +15,7 @@ needed: the same registry serves the tests and the screenshot script.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import PureWindowsPath
 
 from PySide6.QtCore import QDeadlineTimer, QEvent
 from PySide6.QtTest import QTest
@@ -22,11 +23,12 @@ from PySide6.QtWidgets import QApplication
 
 from app import national
 from app.desk import Desk
-from app.paths import default_paths
+from app.paths import Paths, default_paths
 from app.settings import Settings
 from app.validations import ChequeState, Validation
 from tests.factories import Clock, open_desk
 from tests.ui_helpers import PdfPrinters, let_go, services_for
+from ui.about_page import AboutPage
 from ui.national_pages import EnrolPage
 from ui.settings_page import SettingsPage
 from ui.style import apply_design
@@ -362,6 +364,14 @@ def _training_codes(ctx: Context) -> None:
 @screen("settings")
 def _settings(ctx: Context) -> None:
     ctx.window.show_page(SettingsPage(ctx.settings))
+
+
+@screen("about")
+def _about(ctx: Context) -> None:
+    # A Windows laptop's folders, as a club sees them (and the same on every test machine).
+    home = PureWindowsPath(r"C:\Users\Hélène Dupont\AppData\Local\pass'Sport Club")
+    paths = Paths(data=home / "data", logs=home / "logs", backups=home / "sauvegardes", config=home)
+    ctx.window.show_page(AboutPage(ctx.desk.seasons, paths))
 
 
 @screen("lock_settings")

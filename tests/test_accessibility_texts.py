@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("app", "sync", "ui")  # the program
 MAX_WORDS = 20
 # Words in capitals that are names, not shouting: the receipt's word, official numbers.
-ALLOWED_CAPITALS = {"DUPLICATA", "SIRET", "RNA", "PDF", "QR", "USB", "CSV"}
+ALLOWED_CAPITALS = {"DUPLICATA", "SIRET", "RNA", "PDF", "QR", "USB", "CSV", "GNU", "GPL", "SIL"}
 # Short forms a reader meets everywhere and that screen readers say well.
 ALLOWED_SHORT = {"h"}  # 14 h 32
 ABBREVIATIONS = {

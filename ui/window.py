@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.club import ClubProfile
 from sync.status import SyncStatus
+from ui.about_page import AboutPage
 from ui.accessibility import announce
 from ui.actions import attempt
 from ui.club_form import ClubForm
@@ -32,6 +33,7 @@ from ui.settings_page import SettingsPage
 from ui.status import StatusArea
 from ui.style import icon
 from ui.tasks import Tasks
+from ui.texts import about as about_texts
 from ui.texts import club as club_texts
 from ui.texts import common as common_texts
 from ui.texts import desk as desk_texts
@@ -232,6 +234,15 @@ class MainWindow(QMainWindow):
             "info",
             common_texts.TASK_SETTINGS_HINT,
             lambda: self.show_page(SettingsPage(self.settings)),
+        )
+        page.add_task(
+            "about",
+            about_texts.TASK_ABOUT,
+            "info",
+            about_texts.TASK_ABOUT_HINT,
+            lambda: self.show_page(
+                AboutPage(self.desk.seasons, self.shell.paths if self.shell else None)
+            ),
         )
         self.show_page(page)
 
