@@ -80,11 +80,18 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _read_only_uri(path: Path, extra: str = "") -> str:
+    """The SQLite URI that opens ``path`` read-only. Its name is percent-encoded: a folder
+    named ``Club #1`` or ``100 %`` would otherwise end the name at ``#`` (SQLite would open,
+    or make, an empty file called ``Club``) or be misread at ``%``."""
+    return f"{Path(path).absolute().as_uri()}?mode=ro{extra}"
+
+
 def open_copy(path: Path) -> sqlite3.Connection:
     """A copy (a backup, data set aside), opened read-only. Nothing writes to a copy, so
     one with no -wal beside it is opened immutable: reading it leaves no -wal or -shm."""
     immutable = "" if Path(f"{path}-wal").exists() else "&immutable=1"
-    return sqlite3.connect(f"file:{path}?mode=ro{immutable}", uri=True)
+    return sqlite3.connect(_read_only_uri(path, immutable), uri=True)
 
 
 def _integrity(path: Path) -> bool:
@@ -345,7 +352,7 @@ def mark_of(path: Path) -> str | None:
     """The :func:`data_mark` of a database file or a backup, read without changing it;
     None if it cannot be read."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
             return data_mark(conn)
         finally:

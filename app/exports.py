@@ -13,8 +13,6 @@ import contextlib
 import csv
 import io
 import os
-import re
-import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from app.errors import KnownError, storage_reason
+from app.filenames import path_problem
 from app.xlsx import DANGEROUS_START, Column, write_xlsx
 
 Progress = Callable[[int, int], None]
@@ -45,13 +44,12 @@ FIELDS: tuple[tuple[str, str], ...] = (
 # The money columns: their totals are the treasurer screen's figures.
 SUMMED = ("claim", "paid", "remaining")
 WIDTHS = {"last_name": 22, "first_name": 18, "activity": 18, "state": 30, "season": 9}
-_UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
-NAME_MAX = 120
 
 
 class ExportError(KnownError):
-    """``exists`` (the user must agree to replace it), ``disk_full``, ``write_failed``."""
+    """``exists`` (the user must agree to replace it), ``disk_full``, ``write_failed``; or
+    a name or path Windows or Excel would refuse (``app/filenames.py``: ``reserved``,
+    ``forbidden_character``, ``path_too_long``...), refused on every system."""
 
 
 @dataclass(frozen=True)
@@ -62,18 +60,6 @@ class Labels:
     states: Mapping[str, str]
     total: str
     sheet: str
-
-
-def safe_file_name(name: str, extension: str) -> str:
-    """A file name that every system accepts: no folder separators, no characters Windows
-    refuses, no reserved device names, not too long. ``extension`` without its dot."""
-    text = unicodedata.normalize("NFC", name)
-    text = _UNSAFE_NAME.sub("-", text)
-    text = " ".join(text.split()).strip(" .-")
-    if not text or _RESERVED.match(text):
-        text = f"export-{text}" if text else "export"
-    suffix = f".{extension}"
-    return text[: NAME_MAX - len(suffix)].rstrip(" .") + suffix
 
 
 def neutralise(text: str) -> str:
@@ -91,6 +77,9 @@ def write_file(path: Path, write: Callable[[Path], None], overwrite: bool = Fals
     Raises :class:`ExportError` ``exists`` when the file is there and ``overwrite`` is
     false; ``disk_full`` or ``write_failed`` when the system refuses (nothing is left)."""
     path = Path(path)
+    problem = path_problem(path)
+    if problem is not None:
+        raise ExportError(problem, path=str(path))
     if path.exists() and not overwrite:
         raise ExportError("exists", path=str(path))
     # Hidden, and removed at the next start if the program is killed while writing it

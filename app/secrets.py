@@ -2,18 +2,35 @@
 Windows Credential Manager, macOS Keychain, Secret Service on Linux. Never in the
 database, the settings, the logs or an error message.
 
-A keyring backend that is not recommended (priority below 1: the "fail" backend,
-plaintext files...) is refused: the program then says so, works offline, and protects
-the database key with a passphrase instead.
+Which keyrings count as secure is said here, by name (:data:`SECURE_BACKENDS`), not
+left to keyring's priorities: a plaintext file, the "fail" backend, or a third-party
+backend (``keyrings.alt`` and the like) is refused whatever priority it claims. The
+program then says so, works offline, and protects the database key with a passphrase
+instead. When keyring chains several backends, the first secure one of the chain is
+used alone, so that a secret is never written to the others.
 """
 
 import keyring
 import keyring.errors
+from keyring.backends.chainer import ChainerBackend
 
 from app.errors import KnownError
 
 SERVICE = "passsport-club"
-MIN_PRIORITY = 1
+# The system keyrings, by module and class: Windows Credential Manager, the macOS
+# Keychain, Secret Service (GNOME Keyring, KeePassXC...) through D-Bus or libsecret,
+# and KWallet (KDE 5 and 4). A subclass of one of them counts too.
+SECURE_BACKENDS = frozenset(
+    {
+        "keyring.backends.Windows.WinVaultKeyring",
+        "keyring.backends.macOS.Keyring",
+        "keyring.backends.SecretService.Keyring",
+        "keyring.backends.libsecret.Keyring",
+        "keyring.backends.kwallet.DBusKeyring",
+        "keyring.backends.kwallet.DBusKeyringKWallet4",
+    }
+)
+MIN_PRIORITY = 1  # and it must say it works here (below 1: not usable on this computer)
 
 
 class KeyringUnavailable(KnownError):
@@ -21,15 +38,30 @@ class KeyringUnavailable(KnownError):
     ``keyring_not_answering``: it has one, but it did not answer (locked, not started)."""
 
 
-def _backend():
-    backend = keyring.get_keyring()
+def is_secure(backend: object) -> bool:
+    """Whether ``backend`` is one of :data:`SECURE_BACKENDS` (or made from one) and says
+    it can be used here."""
+    names = {f"{kind.__module__}.{kind.__qualname__}" for kind in type(backend).__mro__}
+    if names.isdisjoint(SECURE_BACKENDS):
+        return False
     try:
-        priority = backend.priority
+        return backend.priority >= MIN_PRIORITY
     except Exception:  # a backend that cannot even say how good it is
-        priority = -1
-    if priority < MIN_PRIORITY:
-        raise KeyringUnavailable("no_secure_keyring")
-    return backend
+        return False
+
+
+def choose_backend(backend: object) -> object:
+    """The backend to keep secrets in, given keyring's choice: itself if it is secure, the
+    first secure one of a chain; raises :class:`KeyringUnavailable` when there is none."""
+    candidates = backend.backends if isinstance(backend, ChainerBackend) else [backend]
+    for candidate in candidates:
+        if is_secure(candidate):
+            return candidate
+    raise KeyringUnavailable("no_secure_keyring")
+
+
+def _backend():
+    return choose_backend(keyring.get_keyring())
 
 
 def secure_keyring_available() -> bool:

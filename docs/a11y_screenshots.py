@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 import keyring  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from tests.factories import MemoryKeyring  # noqa: E402
+from tests.factories import MemoryKeyring, trusted  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SIZE = (1366, 768)
@@ -26,7 +26,7 @@ SCALES = (100, 200)
 
 
 def main(names: list[str]) -> None:
-    keyring.set_keyring(MemoryKeyring())
+    keyring.set_keyring(trusted(MemoryKeyring()))
     from tests.screens import SCREENS, open_screen
 
     QApplication.instance() or QApplication([])

@@ -26,6 +26,7 @@ from app.desk import Desk, open_desk
 from app.paths import default_paths
 from app.settings import Settings
 from app.treasury import Treasury
+from tests.factories import trusted
 from ui.app import make_application
 from ui.services import build_services
 from ui.treasurer_flow import Dialogs, TreasurerFlow
@@ -110,7 +111,7 @@ def import_extract(treasury: Treasury, folder: Path):
 
 
 def main() -> None:
-    keyring.set_keyring(_MemoryKeyring())
+    keyring.set_keyring(trusted(_MemoryKeyring()))
     OUT.mkdir(exist_ok=True)
     make_application([])
     paths = default_paths().create()

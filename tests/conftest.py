@@ -66,7 +66,12 @@ def home(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring():
+def memory_keyring(monkeypatch):
+    """A keyring in memory, counted as secure like the system's (``app/secrets.py``)."""
+    from app import secrets
+
+    name = f"{MemoryKeyring.__module__}.{MemoryKeyring.__qualname__}"
+    monkeypatch.setattr(secrets, "SECURE_BACKENDS", secrets.SECURE_BACKENDS | {name})
     saved = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)

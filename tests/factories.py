@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import keyring.backend
 
+from app import secrets
 from app.desk import Desk
 from app.desk import open_desk as app_open_desk
 from app.paths import default_paths
@@ -51,3 +52,12 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
     def delete_password(self, service, username):
         self.secrets.pop((service, username), None)
+
+
+def trusted(backend: keyring.backend.KeyringBackend) -> keyring.backend.KeyringBackend:
+    """``backend``, counted as a secure keyring (``app/secrets.py``) from now on: for the
+    sample scripts that keep their secrets in memory (the tests do it test by test, in
+    tests/conftest.py)."""
+    kind = type(backend)
+    secrets.SECURE_BACKENDS = secrets.SECURE_BACKENDS | {f"{kind.__module__}.{kind.__qualname__}"}
+    return backend

@@ -9,7 +9,8 @@ from datetime import date
 import openpyxl
 import pytest
 
-from app.exports import ExportError, safe_file_name, write_stream
+from app.exports import ExportError, write_stream
+from app.filenames import safe_file_name
 from app.paths import default_paths
 from app.treasury import Treasury, TreasuryError
 from app.validations import State

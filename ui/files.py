@@ -9,16 +9,18 @@ replace a file that exists is asked in the program's own words (``ask_replace``)
 
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QSize, QStandardPaths, QStorageInfo, QUrl
+from PySide6.QtCore import QDir, QSize, QStandardPaths, QStorageInfo, Qt, QUrl
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QListView,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QWidget,
 )
 
+from app.filenames import path_problem, safe_file_name
 from app.logs import get_logger
 from app.settings import Settings
 from ui.style import current_scale
@@ -75,6 +77,13 @@ def ask_replace(parent: QWidget | None, path: Path) -> bool:
     )
     box.exec()
     return box.clickedButton() is yes
+
+
+def _tell(parent: QWidget | None, text: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, files_texts.NAME_REFUSED_TITLE, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # a name typed with < > is not markup
+    box.addButton(files_texts.NAME_REFUSED_OK, QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
 
 
 def with_suffix(path: Path, kind: str) -> Path:
@@ -176,13 +185,23 @@ class FileChooser:
 
     def save_path(self, parent: QWidget | None, name: str, kind: str) -> Path | None:
         """A file to write, named ``name`` unless the user changes it, ending in ``.kind``.
-        Whether to replace it if it exists is for the caller to ask (``ask_replace``)."""
+        The name proposed is mended first (``app/filenames.py``); a name or a place typed
+        that Windows or Excel would refuse is explained, and the dialog opens again with
+        a mended name, on every system. Whether to replace a file that exists is for the
+        caller to ask (``ask_replace``)."""
         kinds = ((files_texts.FILES_KINDS[kind], f"*.{kind}"),)
-        chosen = self._ask(self.dialog(parent, "save", name, kinds))
-        if chosen is None:
-            return None
-        self.remember(chosen.parent)
-        return with_suffix(chosen, kind)
+        proposed = safe_file_name(name, kind)
+        while True:
+            chosen = self._ask(self.dialog(parent, "save", proposed, kinds))
+            if chosen is None:
+                return None
+            self.remember(chosen.parent)
+            path = with_suffix(chosen, kind)
+            problem = path_problem(path)
+            if problem is None:
+                return path
+            proposed = safe_file_name(path.name, kind)
+            _tell(parent, files_texts.name_refused(path.name, problem, proposed))
 
     def open_path(
         self, parent: QWidget | None, filters: tuple[tuple[str, str], ...] = (TABLES, EVERYTHING)

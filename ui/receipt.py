@@ -44,6 +44,7 @@ from app.club import ClubProfile
 from app.logs import get_logger
 from app.validations import State, Validation
 from ui.french import NBSP, euros, moment
+from ui.style import document_font
 
 COLON = f"{NBSP}:"  # French typography: a non-breaking space before the colon
 TRAINING_MARK = "FORMATION — SANS VALEUR"
@@ -207,16 +208,8 @@ def qr_matrix(text: str) -> list[list[bool]]:
 
 @cache
 def _font(points: int, bold: bool = False) -> QFont:
-    """A sans-serif face found on every platform (Arial, Helvetica, DejaVu Sans...).
-    Pixel size in a painter scaled to points: sizes do not depend on the device."""
-    font = QFont()
-    font.setStyleHint(QFont.StyleHint.SansSerif)
-    font.setFamily(font.defaultFamily())
-    font.setPixelSize(points)
-    font.setBold(bold)
-    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-    font.setFeature(QFont.Tag("liga"), 0)  # "fi" stays two letters for text extractors
-    return font
+    """The shipped font (``ui/style.py``), whatever the computer has."""
+    return document_font(points, bold)
 
 
 def _fitting(text: str, largest: int, width: float) -> QFont:

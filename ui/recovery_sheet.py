@@ -29,6 +29,7 @@ from ui.desk_pages import button_row
 from ui.french import long_date
 from ui.printing import ask_pdf_path, ask_printer
 from ui.services import Services
+from ui.style import document_font
 from ui.texts import keys as keys_texts
 from ui.widgets import Page
 
@@ -48,14 +49,10 @@ def spaced(phrase: str) -> str:
     return "  ".join(phrase.split("-"))
 
 
-def _font(points: float, bold: bool = False, fixed: bool = False) -> QFont:
-    font = QFont()
-    font.setStyleHint(QFont.StyleHint.Monospace if fixed else QFont.StyleHint.SansSerif)
-    font.setFamily(font.defaultFamily())
-    font.setPixelSize(round(points))
-    font.setBold(bold)
-    font.setFeature(QFont.Tag("liga"), 0)  # "fi" stays two letters for text extractors
-    return font
+def _font(points: float, bold: bool = False) -> QFont:
+    """The shipped font, never the system's: it tells 0 from O and 1 from l, which the
+    phrase needs more than a fixed width (its groups are set apart by ``spaced``)."""
+    return document_font(points, bold)
 
 
 def _blocks(data: SheetInput) -> list[tuple[str, QFont]]:
@@ -64,7 +61,7 @@ def _blocks(data: SheetInput) -> list[tuple[str, QFont]]:
         (f"{keys_texts.SHEET_CLUB} {data.club}", _font(13)),
         (f"{keys_texts.SHEET_MADE} {long_date(data.made_at.date())}", _font(13)),
         (keys_texts.SHEET_PHRASE, _font(14, bold=True)),
-        (spaced(data.phrase), _font(22, bold=True, fixed=True)),
+        (spaced(data.phrase), _font(22, bold=True)),
         (keys_texts.SHEET_WHEN, _font(12)),
         (keys_texts.SHEET_KEEP, _font(12, bold=True)),
         (keys_texts.SHEET_REPLACED, _font(12)),

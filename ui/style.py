@@ -63,6 +63,19 @@ def load_fonts() -> str:
     return FONT_FAMILY
 
 
+def document_font(pixels: float, bold: bool = False) -> QFont:
+    """The shipped font for what the program paints itself (receipts, PDF, printed sheets),
+    never a font of the system: a PDF made on any computer looks the same and embeds only
+    Atkinson Hyperlegible. Pixel size, for a painter scaled to points: sizes do not depend
+    on the device. Italic is never used (the font has no italic face)."""
+    font = QFont(load_fonts())
+    font.setPixelSize(round(pixels))
+    font.setBold(bold)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    font.setFeature(QFont.Tag("liga"), 0)  # "fi" stays two letters for text extractors
+    return font
+
+
 def stylesheet_template() -> str:
     return resource_path("style.qss").read_text(encoding="utf-8")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.exports import safe_file_name
+from app.filenames import safe_file_name
 from app.treasury import Treasury
 from ui import files, french
 from ui.actions import attempt, report
@@ -92,10 +92,9 @@ class TreasurerFlow:
         name = safe_file_name(
             treasurer_texts.file_stem(club.name if club else "", page.year(), today), kind
         )
-        path = self.dialogs.save_path(page, name, kind)
+        path = self.dialogs.save_path(page, name, kind)  # a name Windows takes (ui/files.py)
         if path is None:
             return None
-        path = path.with_name(safe_file_name(path.stem, kind))
         overwrite = path.exists()
         if overwrite and not self.dialogs.replace(page, path):
             return None

@@ -19,6 +19,7 @@ from app.exports import write_stream
 from app.treasury import SeasonSummary
 from ui import french
 from ui.receipt import TRAINING_MARK, paint_training_mark, registration
+from ui.style import document_font
 from ui.texts import summary as summary_texts
 from ui.texts import training as training_texts
 from ui.texts import treasurer as treasurer_texts
@@ -38,14 +39,7 @@ class SummaryInput:
 
 @cache
 def _font(points: float, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setStyleHint(QFont.StyleHint.SansSerif)
-    font.setFamily(font.defaultFamily())
-    font.setPixelSize(round(points))
-    font.setBold(bold)
-    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-    font.setFeature(QFont.Tag("liga"), 0)  # "fi" stays two letters for text extractors
-    return font
+    return document_font(points, bold)  # the shipped font, never the system's
 
 
 def summary_rows(summary: SeasonSummary) -> list[tuple[str, str, str]]:

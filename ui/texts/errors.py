@@ -10,6 +10,7 @@ from ui import french
 from ui.texts import club as club_texts
 from ui.texts import codes as codes_texts
 from ui.texts import desk as desk_texts
+from ui.texts import files as files_texts
 from ui.texts import keys as keys_texts
 from ui.texts import records as records_texts
 
@@ -50,6 +51,10 @@ EXPORT_ERRORS = {
         "Vérifiez la clé USB ou choisissez un autre dossier."
     ),
     "exists": "Ce fichier existe déjà.",
+}
+# A name or path Windows or Excel would refuse (app/filenames.py; issue 15, portability)
+EXPORT_ERRORS |= {
+    reason: f"Rien n'est enregistré. {words}" for reason, words in files_texts.NAME_PROBLEMS.items()
 }
 RECONCILE_ERRORS = {
     "already_here": "Une de ces inscriptions est déjà enregistrée ici. Comparez à nouveau.",
