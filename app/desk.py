@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app import backups, club, desk_lock, keys, retention, search, validations
+from app import backups, club, desk_lock, keys, retention, search, season_files, validations
 from app.club import ClubProfile
 from app.codes import PassCode, parse_code
 from app.errors import FormError, KnownError
@@ -32,18 +32,23 @@ def open_desk(
     *,
     throwaway_key: bool = False,
     seasons: SeasonTable | None = None,
+    season_key: bytes | None = None,
 ) -> "Desk":
     """The desk over ``database``, opened with its key (the keyring's, or the passphrase's
     when asked): how the program, a restore, training and the tests open their data.
 
     ``throwaway_key``: a key that lives only in memory (training, the smoke test), so
-    the data cannot be read once the program stops."""
+    the data cannot be read once the program stops. The season table is the one kept in
+    the data when newer than ``seasons`` (default: the shipped one); season files are
+    checked with ``season_key`` (PEM; default: the shipped key)."""
     seasons = seasons or load_seasons()
     if throwaway_key:
         vault = Vault(new_key())
-        return Desk(open_store(database, backups_folder, vault), seasons, clock, vault)
-    conn, vault = keys.open_encrypted(database, backups_folder, passphrase)
-    return Desk(conn, seasons, clock, vault)
+        conn = open_store(database, backups_folder, vault)
+    else:
+        conn, vault = keys.open_encrypted(database, backups_folder, passphrase)
+    in_force = season_files.in_force(conn, seasons)
+    return Desk(conn, in_force, clock, vault, season_files.public_key(season_key))
 
 
 class DeskError(KnownError):
@@ -57,8 +62,10 @@ class Desk:
         seasons: SeasonTable,
         clock: Callable[[], datetime] = utc_now,
         vault: Vault | None = None,
+        season_key: season_files.Ed25519PublicKey | None = None,
     ) -> None:
         self._conn = conn
+        self._season_key = season_key or season_files.public_key()
         self.vault = vault  # for the other connections to the same file (the sync engine)
         self.seasons = seasons
         self._clock = clock
@@ -250,6 +257,25 @@ class Desk:
         retention.purge_copies(self._conn, [folder], self.seasons, self.now(), retention_months)
         backups.daily_backup(self._conn, folder, self.now(), keep_days)
         return erased
+
+    # The season table (app/season_files.py)
+    def read_season_file(self, path: Path) -> season_files.SeasonUpdate:
+        """What the signed season file at ``path`` would change; nothing is applied."""
+        return season_files.file_update(
+            self._conn, self.seasons, Path(path), self.now(), self._season_key
+        )
+
+    def apply_seasons(self, update: season_files.SeasonUpdate) -> SeasonTable:
+        """Put ``update``'s table in force (saved when this returns)."""
+        self.seasons = season_files.apply(self._conn, update)
+        return self.seasons
+
+    def take_national_seasons(self, document: object) -> season_files.SeasonUpdate | None:
+        """The national table put in force, if it is new (see app/season_files.py)."""
+        update = season_files.national_update(self._conn, self.seasons, document, self.now())
+        if update is not None:
+            self.seasons = update.table
+        return update
 
     # The recovery sheet (app/keys.py)
     def new_recovery_phrase(self) -> str:

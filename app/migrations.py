@@ -200,9 +200,29 @@ def _v4_sealed_to_their_row(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v5_season_tables(conn: sqlite3.Connection) -> None:
+    """The season tables that replaced the shipped one (app/season_files.py), kept in
+    order: the last is in force, unless the program ships a newer one."""
+    _run(
+        conn,
+        """
+        CREATE TABLE season_tables (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL CHECK (source IN ('national', 'file')),
+            published TEXT,
+            applied_at TEXT NOT NULL,
+            document TEXT NOT NULL,
+            -- What it changed under recorded registrations (JSON), kept for the treasurer.
+            notice TEXT NOT NULL DEFAULT '[]'
+        );
+        """,
+    )
+
+
 MIGRATIONS = (
     _v1_first_tables,
     _v2_national_answers,
     _v3_sealed_personal_data,
     _v4_sealed_to_their_row,
+    _v5_season_tables,
 )

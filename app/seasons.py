@@ -1,15 +1,17 @@
 """pass'Sport seasons: amount, entry window, deadline and ages of each campaign.
 
-Every figure comes from data: ``resources/seasons.json`` today, the national API later
-(:meth:`SeasonTable.from_dicts` applies the same checks). Deadlines are local wall times
-in the table's time zone (Europe/Paris).
+Every figure comes from data: ``resources/seasons.json`` as shipped, then the national
+``GET /v1/seasons`` or a signed season file (app/season_files.py), all read by
+:meth:`SeasonTable.from_document` with the same checks. Deadlines are local wall times
+in the table's time zone (Europe/Paris). A table carries the date it was published and
+where the one in force came from (:class:`TableOrigin`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 from enum import StrEnum
 from pathlib import Path
@@ -43,6 +45,7 @@ class SeasonDataReason(StrEnum):
     CLOSES_BEFORE_OPENS = "closes_before_opens"
     DEADLINE_BEFORE_CLOSE = "deadline_before_close"
     DUPLICATE_YEAR = "duplicate_year"
+    NO_DATE = "no_date"  # a table that must say when it was published does not
 
 
 class SeasonDataError(KnownError, ValueError):
@@ -142,10 +145,58 @@ class Season:
         return self.age_min <= self.year - birth.year <= self.age_max
 
 
-class SeasonTable:
-    """The known seasons, in year order."""
+class TableSource(StrEnum):
+    """Where the table in force came from."""
 
-    def __init__(self, seasons: Iterable[Season]) -> None:
+    SHIPPED = "shipped"  # resources/seasons.json, with the program
+    NATIONAL = "national"  # GET /v1/seasons
+    FILE = "file"  # a signed season file, imported by hand
+
+
+class ChangeKind(StrEnum):
+    """How a new table contradicts registrations already recorded in a season."""
+
+    REMOVED = "removed"  # the season is no longer in the table
+    AMOUNT = "amount"  # its amount changes
+    DATES = "dates"  # some were recorded outside its new entry window
+    AGES = "ages"  # some young people are outside its new ages
+
+
+@dataclass(frozen=True)
+class SeasonChange:
+    """One contradiction: ``count`` registrations of ``year`` hit by ``kind``; the old and
+    new amounts for an amount change."""
+
+    year: int
+    kind: ChangeKind
+    count: int
+    old_cents: int | None = None
+    new_cents: int | None = None
+
+
+@dataclass(frozen=True)
+class TableOrigin:
+    """Where the table in force came from and since when (``since`` is None for the
+    shipped one). ``notice``: what it changed under recorded registrations, kept for the
+    treasurer when the national service imposed it."""
+
+    source: TableSource = TableSource.SHIPPED
+    since: datetime | None = None
+    notice: tuple[SeasonChange, ...] = ()
+
+
+class SeasonTable:
+    """The known seasons, in year order; ``published``: the date the table bears, if any."""
+
+    def __init__(
+        self,
+        seasons: Iterable[Season],
+        *,
+        published: date | None = None,
+        origin: TableOrigin | None = None,
+    ) -> None:
+        self.published = published
+        self.origin = origin or TableOrigin()
         ordered = sorted(seasons, key=lambda season: season.year)
         if not ordered:
             raise SeasonDataError(SeasonDataReason.NO_SEASONS)
@@ -179,7 +230,39 @@ class SeasonTable:
         seasons = document.get("seasons")
         if not isinstance(seasons, list):
             raise SeasonDataError(SeasonDataReason.BAD_DOCUMENT, field="seasons")
-        return cls.from_dicts(seasons, document.get("timezone"))  # type: ignore[arg-type]
+        published = document.get("published")
+        if published is not None:
+            try:
+                published = date.fromisoformat(published)
+            except (TypeError, ValueError) as error:
+                raise SeasonDataError(SeasonDataReason.BAD_DATE, field="published") from error
+        table = cls.from_dicts(seasons, document.get("timezone"))  # type: ignore[arg-type]
+        table.published = published
+        return table
+
+    def to_document(self) -> dict[str, Any]:
+        """The table as the JSON document :meth:`from_document` reads (``seasons.json``,
+        ``GET /v1/seasons``, a season file)."""
+        seasons = []
+        for season in self._seasons:
+            fields = asdict(season)
+            for name in ("entry_opens", "entry_closes"):
+                fields[name] = fields[name].isoformat()
+            fields["deadline"] = season.deadline.replace(tzinfo=None).isoformat("T", "minutes")
+            if not fields["note"]:
+                del fields["note"]
+            seasons.append(fields)
+        document: dict[str, Any] = {"format": DATA_FORMAT}
+        if self.published is not None:
+            document["published"] = self.published.isoformat()
+        return document | {"timezone": str(self.latest().timezone), "seasons": seasons}
+
+    def with_origin(self, origin: TableOrigin) -> SeasonTable:
+        """The same seasons, said to come from ``origin``."""
+        return SeasonTable(self._seasons, published=self.published, origin=origin)
+
+    def same_seasons(self, other: SeasonTable) -> bool:
+        return self._seasons == other._seasons
 
     def __iter__(self) -> Iterator[Season]:
         return iter(self._seasons)

@@ -256,8 +256,13 @@ class ApiClient:
     def club(self) -> dict:
         return self._call("GET", "/v1/club").body
 
-    def seasons(self) -> list[dict]:
-        return self._call("GET", "/v1/seasons").body.get("seasons", [])
+    def seasons(self) -> dict:
+        """The national season table, as the whole document (``format``, ``published``,
+        ``timezone``, ``seasons``): app/seasons.py checks it."""
+        answer = self._call("GET", "/v1/seasons")
+        if not isinstance(answer.body.get("seasons"), list):
+            raise RetryLater("bad_answer")
+        return answer.body
 
     def check_code(self, code: str) -> dict:
         return self._call("POST", "/v1/codes:check", json={"code": code}).body

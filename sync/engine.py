@@ -47,6 +47,8 @@ def utc_now() -> datetime:
 
 # Stopping (closing the program) never waits longer than this for a request on its way.
 STOP_WAIT_S = 3.0
+# The national season table is fetched at the start of a session, then once a day.
+SEASONS_EVERY_S = 86400.0
 
 
 class SyncEngine:
@@ -75,6 +77,7 @@ class SyncEngine:
         self._retry_after_cap = max_retry_after_s
         self._rng = rng or random.Random()
         self._batch_max = BATCH_MAX  # smaller once the server said 413, for one pass
+        self._seasons_at: datetime | None = None  # when the season table was last fetched
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -121,7 +124,7 @@ class SyncEngine:
                 honour = 0.0  # the server's Retry-After: not even a wake goes sooner
                 try:
                     client = client or self._make_client()
-                    self.sync_once(conn, client)
+                    self.sync_once(conn, client, with_seasons=self._seasons_due())
                     failures = 0
                 except RetryLater as error:
                     failures += 1
@@ -160,7 +163,27 @@ class SyncEngine:
             conn.close()
 
     # One pass, also used directly by tests and benchmarks
-    def sync_once(self, conn, client: ApiClient) -> SyncStatus:
+    def _seasons_due(self) -> bool:
+        last = self._seasons_at
+        return last is None or (self._clock() - last).total_seconds() >= SEASONS_EVERY_S
+
+    def _fetch_seasons(self, client: ApiClient) -> dict | None:
+        """The national season table, or None when it cannot be had now (tried again at
+        the next pass; a service without it is not asked again today)."""
+        try:
+            document = self._request(client.seasons)
+        except RetryLater as error:
+            log.info("season table not fetched (%s)", error.reason)
+            return None
+        except Refused as error:
+            log.info("season table refused (%s)", error.status)
+            document = None
+        self._seasons_at = self._clock()
+        return document
+
+    def sync_once(self, conn, client: ApiClient, with_seasons: bool = False) -> SyncStatus:
+        """Send, bring back the answers; ``with_seasons``: fetch the season table too,
+        last, handed over on the status this returns."""
         self._publish(conn, "sending")
         # Learnt again each pass: one item too big alone must not shrink every later batch.
         self._batch_max = BATCH_MAX
@@ -196,7 +219,8 @@ class SyncEngine:
             national.meta_set(conn, "last_sent_at", now.isoformat())
         if offset is not None:
             national.meta_set(conn, "clock_offset_s", f"{offset:.1f}")
-        return self._publish(conn, "online", changed=changed)
+        seasons = self._fetch_seasons(client) if with_seasons else None
+        return self._publish(conn, "online", changed=changed, seasons=seasons)
 
     def _send_redeems(self, conn, client: ApiClient, batch) -> tuple[int, float | None]:
         """Send one batch; returns how many registrations were answered and the clock

@@ -40,7 +40,6 @@ from sync.server_store import (
     Problem,
     ServerStore,
     TokenBuckets,
-    seasons_json,
     stamp,
 )
 from sync.training import training_sheet
@@ -326,7 +325,7 @@ class ReferenceServer:
         if path == "/v1/club":
             return 200, self.store.club(device)
         if path == "/v1/seasons":
-            return 200, seasons_json(self.seasons)
+            return 200, self.seasons.to_document()
         if path == "/v1/redemptions":
             return 200, self._pull(device, parse_qs(url.query)) | {"server_time": now}
         payload = _json_object(body, optional=cancel)

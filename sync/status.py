@@ -4,7 +4,7 @@ A plain record with no network in it, so that the interface may read it without
 reaching the client or the engine.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 CLOCK_WARNING_S = 300.0
@@ -22,6 +22,9 @@ class SyncStatus:
     clock_offset_s: float | None = None
     retry_in_s: float | None = None
     changed: int = 0
+    # The national season table (a document for app/seasons.py), on the report of the
+    # pass that fetched it: at the start of a session, then once a day.
+    seasons: dict | None = field(default=None, compare=False)
 
     @property
     def clock_is_off(self) -> bool:

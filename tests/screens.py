@@ -185,6 +185,12 @@ def _admin(ctx: Context) -> None:
     ctx.window.admin()
 
 
+@screen("seasons")
+def _seasons(ctx: Context) -> None:
+    ctx.window.admin()
+    ctx.page.buttons["seasons"].click()
+
+
 @screen("club_edit")
 def _club_edit(ctx: Context) -> None:
     ctx.window.edit_club()

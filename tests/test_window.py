@@ -80,7 +80,7 @@ def test_home_offers_only_tasks_that_work_and_escape_leads_back(qtbot, desk):
     assert QApplication.focusWidget() is home.buttons["admin"]
     qtbot.keyClick(home.buttons["admin"], Qt.Key.Key_Return)
     admin = window.stack.currentWidget()
-    assert list(admin.buttons) == ["club", "enrol", "lock", "display", "about"]
+    assert list(admin.buttons) == ["club", "enrol", "lock", "seasons", "display", "about"]
     assert QApplication.focusWidget() is admin.buttons["club"]
     qtbot.keyClick(admin.buttons["club"], Qt.Key.Key_Return)
     form = window.stack.currentWidget()

@@ -20,6 +20,7 @@ from ui.accessibility import Sounds
 from ui.actions import attempt
 from ui.desk_pages import CodePage, PersonPage, ResultPage, ReviewPage
 from ui.printing import ReceiptPrinter
+from ui.seasons_page import SeasonsLine
 from ui.texts import codes as codes_texts
 from ui.texts import desk as desk_texts
 from ui.texts import errors as errors_texts
@@ -87,6 +88,7 @@ class DeskFlow:
         example = example_code(self._desk.seasons, self._desk.now())
         intro = desk_texts.sibling_intro(self._family.last_name, example) if sibling else ""
         page = CodePage(self._desk.volunteer, example, intro)
+        page.body.addWidget(SeasonsLine(lambda: self._desk.seasons))
         page.changed.connect(lambda text: self._code_changed(page, text))
         page.submitted.connect(lambda text: self._code_submitted(page, text))
         page.no_code.connect(lambda: self._without_code(page))

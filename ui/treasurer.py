@@ -25,6 +25,7 @@ from app.treasury import SeasonSummary, Treasury
 from app.validations import State
 from ui import french
 from ui.records import ValidationList
+from ui.seasons_page import SeasonsLine
 from ui.style import icon
 from ui.texts import common as common_texts
 from ui.texts import portal as portal_texts
@@ -210,6 +211,8 @@ class TreasurerPage(Page):
         top.addSpacing(16)
         top.addWidget(self.deadline, 1)
         layout.addLayout(top)
+        self.table_line = SeasonsLine(lambda: treasury.seasons, notice=True)
+        layout.addWidget(self.table_line)
         self.late = QLabel()
         self.late.setObjectName("fieldError")
         self.late.setWordWrap(True)
@@ -358,6 +361,7 @@ class TreasurerPage(Page):
         return State(key) if key else None
 
     def refresh(self) -> None:
+        self.table_line.refresh()
         summary = self._treasury.summary(self.year())
         self.show_summary(summary)
         self.refresh_list()

@@ -28,6 +28,7 @@ from ui.lock import DeskLock, LockSettingsPage
 from ui.national_pages import EnrolPage, ToCheckPage, enrol_error
 from ui.records_flow import RecordsFlow
 from ui.recovery_sheet import recovery_sheet_page
+from ui.seasons_page import SeasonsFlow, take_national_seasons
 from ui.services import Services
 from ui.settings_page import SettingsPage
 from ui.status import StatusArea
@@ -38,6 +39,7 @@ from ui.texts import club as club_texts
 from ui.texts import common as common_texts
 from ui.texts import desk as desk_texts
 from ui.texts import national as national_texts
+from ui.texts import seasons as seasons_texts
 from ui.texts import settings as settings_texts
 from ui.treasurer_flow import TreasurerFlow
 from ui.widgets import Page, question
@@ -229,6 +231,15 @@ class MainWindow(QMainWindow):
             "lock", common_texts.TASK_LOCK, "club", common_texts.TASK_LOCK_HINT, self.lock_settings
         )
         page.add_task(
+            "seasons",
+            seasons_texts.TASK,
+            "info",
+            seasons_texts.TASK_HINT,
+            lambda: SeasonsFlow(
+                self.desk, self.treasury, self, linked=self.link.engine is not None
+            ).open(),
+        )
+        page.add_task(
             "display",
             common_texts.TASK_SETTINGS,
             "info",
@@ -391,6 +402,10 @@ class MainWindow(QMainWindow):
 
     def on_sync_status(self, status: SyncStatus) -> None:
         self.status.show_sync(status)
+        if status.seasons is not None and take_national_seasons(
+            self.desk, self.treasury, status.seasons, self
+        ):
+            self.stack.currentWidget().on_data_changed()
         if status.changed:
             self.stack.currentWidget().on_data_changed()
         if status.state == "needs_enrolment":
