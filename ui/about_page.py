@@ -10,6 +10,7 @@ from app import __version__
 from app.paths import Paths
 from app.seasons import SeasonTable
 from ui.texts import about as about_texts
+from ui.texts import seasons as seasons_texts
 from ui.widgets import FlowLayout, Page, details_form
 
 
@@ -36,11 +37,12 @@ class AboutPage(Page):
         self.rows = [
             (about_texts.VERSION, __version__),
             (about_texts.SEASONS, seasons_line(seasons)),
+            (about_texts.SEASONS_IN_FORCE, seasons_texts.origin(seasons)),
             *[(name, str(folder)) for name, folder in folders.items()],
             (about_texts.LICENCE, about_texts.LICENCE_VALUE),
         ]
         if paths is None:
-            self.rows.insert(2, (about_texts.DATA_FOLDER, about_texts.FOLDER_UNKNOWN))
+            self.rows.insert(3, (about_texts.DATA_FOLDER, about_texts.FOLDER_UNKNOWN))
         form, self.values = details_form(self.rows)
         for value in self.values.values():
             # Reached with Tab and read whole, so that a path can be copied from the keyboard.

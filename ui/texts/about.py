@@ -8,6 +8,7 @@ ABOUT_INTRO = (
 )
 VERSION = "Version"
 SEASONS = "Saisons connues"
+SEASONS_IN_FORCE = "Table des saisons"
 SEASONS_VALUE = "de {first} à {last}"
 PROVISIONAL = "{year} provisoire"
 DATA_FOLDER = "Dossier des données"

@@ -33,14 +33,19 @@ SOURCES = {
 
 def in_force(table: SeasonTable) -> str:
     """``Table des saisons en vigueur : service national, le 3 décembre 2026.``"""
-    origin = table.origin
-    source = SOURCES[origin.source]
-    if origin.since is not None:
-        day = origin.since.astimezone(french.PARIS).date()
-        return f"Table des saisons en vigueur : {source}, le {french.long_date(day)}."
+    return f"Table des saisons en vigueur : {origin(table)}."
+
+
+def origin(table: SeasonTable) -> str:
+    """Where the table in force comes from and since when: ``service national, le 3 décembre
+    2026``."""
+    source = SOURCES[table.origin.source]
+    if table.origin.since is not None:
+        day = table.origin.since.astimezone(french.PARIS).date()
+        return f"{source}, le {french.long_date(day)}"
     if table.published is not None:
-        return f"Table des saisons en vigueur : {source}, du {french.long_date(table.published)}."
-    return f"Table des saisons en vigueur : {source}."
+        return f"{source}, du {french.long_date(table.published)}"
+    return source
 
 
 def change_line(change: SeasonChange) -> str:
