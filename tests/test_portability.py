@@ -4,11 +4,13 @@ Windows or Excel would refuse, mended or explained on every system; CSV as Excel
 it; which keyrings count as secure; and only the shipped font in what the program paints.
 """
 
+import ast
 import csv
 import io
 import logging
 import subprocess
 from datetime import date
+from pathlib import Path
 
 import keyring
 import pytest
@@ -16,8 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from keyring.backends import SecretService, Windows, chainer, fail, kwallet, libsecret, macOS
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontInfo
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtGui import QFontInfo, QTextLayout
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
 from app import secrets
 from app.backups import list_backups, mark_of, restore, verify
@@ -37,7 +39,7 @@ from ui.app import make_application
 from ui.printing import ask_pdf_path
 from ui.receipt import Layout, write_pdf
 from ui.recovery_sheet import SheetInput, write_sheet_pdf
-from ui.style import FONT_FAMILY
+from ui.style import FAMILIES, FONT_FAMILY
 from ui.texts import errors as errors_texts
 from ui.texts import files as files_texts
 from ui.texts.treasurer import EXPORT_LABELS
@@ -423,3 +425,39 @@ def test_the_screens_use_the_shipped_font_whatever_the_system_has(qtbot):
     box = QMessageBox()  # a widget of Qt's own, as the program shows them
     qtbot.addWidget(box)
     assert QFontInfo(box.font()).family() == FONT_FAMILY
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def interface_strings() -> set[str]:
+    """Every string written in the interface's code (ui/): its words and its signs."""
+    found = set()
+    for path in (ROOT / "ui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.add(node.value)
+    return found
+
+
+def test_every_sign_the_screens_show_is_drawn_with_a_shipped_font(qtbot):
+    """A sign missing from the shipped fonts (✔, ⚠...) would be drawn with whatever the
+    computer has, or as an empty box."""
+    make_application([])
+    label = QLabel()
+    qtbot.addWidget(label)
+    label.ensurePolished()  # the program's stylesheet and its family list
+    assert label.font().families() == FAMILIES
+    drawn_with: dict[str, set[str]] = {}
+    for text in interface_strings():
+        layout = QTextLayout(text, label.font())
+        layout.beginLayout()
+        while layout.createLine().isValid():
+            pass
+        layout.endLayout()
+        for run in layout.glyphRuns():
+            drawn_with.setdefault(run.rawFont().familyName(), set()).add(text)
+    foreign = {family: sorted(texts)[:3] for family, texts in drawn_with.items()}
+    for family in FAMILIES:
+        foreign.pop(family, None)
+    assert not foreign, foreign

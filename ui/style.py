@@ -17,7 +17,15 @@ from app.resources import resource_path
 
 BASE_POINTS = 14
 FONT_FAMILY = "Atkinson Hyperlegible"
-FONT_FILES = ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf")
+# The few signs the interface shows that Atkinson lacks (✔ ✖ ⚠ ℹ): a shipped subset of
+# DejaVu Sans, second in every family list, so that no glyph comes from the system.
+SYMBOLS_FAMILY = "Passsport Symboles"
+FAMILIES = [FONT_FAMILY, SYMBOLS_FAMILY]
+FONT_FILES = (
+    "AtkinsonHyperlegible-Regular.ttf",
+    "AtkinsonHyperlegible-Bold.ttf",
+    "PasssportSymboles.ttf",
+)
 TEXT_SCALES = (100, 125, 150, 175, 200)
 
 # Colours and what they are for. Contrasts (computed in tests/test_accessibility_design.py):
@@ -68,7 +76,9 @@ def document_font(pixels: float, bold: bool = False) -> QFont:
     never a font of the system: a PDF made on any computer looks the same and embeds only
     Atkinson Hyperlegible. Pixel size, for a painter scaled to points: sizes do not depend
     on the device. Italic is never used (the font has no italic face)."""
-    font = QFont(load_fonts())
+    load_fonts()
+    font = QFont()
+    font.setFamilies(FAMILIES)
     font.setPixelSize(round(pixels))
     font.setBold(bold)
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
@@ -86,7 +96,7 @@ def stylesheet(scale: float = 1.0, template: str | None = None) -> str:
     values = {key: f"{round(points * scale)}pt" for key, points in POINTS.items()}
     values |= {key: f"{round(pixels * scale)}px" for key, pixels in PIXELS.items()}
     values |= PALETTE
-    values["font"] = f'"{FONT_FAMILY}"'
+    values["font"] = ", ".join(f'"{family}"' for family in FAMILIES)
 
     def fill(match: re.Match) -> str:
         return values[match.group(1)]
@@ -97,8 +107,11 @@ def stylesheet(scale: float = 1.0, template: str | None = None) -> str:
 
 def apply_design(app: QApplication, scale: float = 1.0) -> None:
     """Load the font and (re)apply the stylesheet: every open window follows at once."""
-    family = load_fonts()
-    app.setFont(QFont(family, round(BASE_POINTS * scale)))
+    load_fonts()
+    font = QFont()
+    font.setFamilies(FAMILIES)
+    font.setPointSize(round(BASE_POINTS * scale))
+    app.setFont(font)
     app.setStyleSheet(stylesheet(scale))
 
 

@@ -20,7 +20,8 @@ OPEN_FOLDER_FAILED = "Le dossier n'a pas pu être ouvert. Son chemin est écrit 
 LICENCE = "Licence"
 LICENCE_VALUE = (
     "Logiciel libre : GNU GPL, version 3 ou suivante. "
-    "Police Atkinson Hyperlegible : licence SIL Open Font License 1.1."
+    "Polices : Atkinson Hyperlegible, licence SIL Open Font License 1.1 ; "
+    "quelques signes de DejaVu Sans, licence libre."
 )
 COPY = "Copier ces informations"
 COPY_HINT = "Pour les coller dans un message à la personne qui vous aide."
