@@ -5,7 +5,9 @@ composition root: it alone may import ``ui`` and ``sync`` from ``app``.
 """
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -41,7 +43,9 @@ def _has_display() -> bool:
 def main(argv: list[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
     if args.smoke_test:
-        os.environ["PASSSPORT_CLUB_HOME"] = tempfile.mkdtemp(prefix="passsport-smoke-")
+        sys.excepthook = _smoke_failed  # any error, even a module missing: one line, exit 1
+        os.environ["PASSSPORT_CLUB_HOME"] = home = tempfile.mkdtemp(prefix="passsport-smoke-")
+        atexit.register(shutil.rmtree, home, ignore_errors=True)
         if not _has_display():
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if not _has_display():
@@ -63,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     quick = args.smoke_test or args.startup_time
     from ui.crash import install_exception_hook
 
-    install_exception_hook(paths.log_file)
+    if not args.smoke_test:  # the smoke test's errors: no dialog that nobody would close
+        install_exception_hook(paths.log_file)
     status = run(
         paths,
         Settings(paths.settings_file),
@@ -71,9 +76,27 @@ def main(argv: list[str] | None = None) -> int:
         sys.argv[:1],
         quit_when_shown=quick,
         on_shown=_report_startup if args.startup_time else None,
+        smoke_test=args.smoke_test,
     )
     log.info("stopped with status %d", status)
     return status
+
+
+def _smoke_failed(kind, error, tb) -> None:
+    """The smoke test's verdict on an error it did not expect to pass: its one-line reason,
+    then exit status 1 at once (an error in a Qt slot would leave the event loop running).
+    The temporary folder stays, with the traceback in its log."""
+    import traceback
+
+    from app.logs import get_logger
+
+    get_logger("main").error("smoke test failed\n%s", "".join(traceback.format_exception(error)))
+    reason = " ".join(str(error).split())  # ui/smoke.py's checks say which failed and why
+    if kind.__name__ != "SmokeFailure":
+        reason = f"{kind.__name__}: {reason}"
+    if sys.stderr:
+        print(f"smoke test failed: {reason}", file=sys.stderr, flush=True)
+    os._exit(1)
 
 
 def _open_desk(paths, passphrase: str | None, throwaway_key: bool = False):

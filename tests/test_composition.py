@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILT_IN = {
     "Desk": {"app/desk.py"},
     "open_encrypted": {"app/desk.py"},
-    "NationalLink": {"ui/services.py"},
+    # The self-check (--smoke-test) links to its own throwaway HTTPS server.
+    "NationalLink": {"ui/services.py", "ui/smoke.py"},
     "SyncBridge": {"ui/services.py"},
     "Treasury": {"ui/services.py"},
     "ReceiptPrinter": {"ui/services.py"},

@@ -3,6 +3,7 @@
 import contextlib
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,8 +48,11 @@ def run(
     argv: list[str],
     quit_when_shown: bool = False,
     on_shown: Callable[[], None] | None = None,
+    smoke_test: bool = False,
 ) -> int:
-    """Open the data, show the main window and run until it closes. Returns the exit status."""
+    """Open the data, show the main window and run until it closes. Returns the exit status.
+    ``smoke_test``: once the window has shown, the self-check of ``ui/smoke.py`` runs in the
+    data folder (a temporary one) and raises its one-line reason if a check fails."""
     app = make_application(argv, settings.get("text_scale") / 100)
     blocked = unwritable(paths)
     if blocked is not None:
@@ -76,7 +80,14 @@ def run(
     if quit_when_shown:
         QTimer.singleShot(0, app.quit)
     try:
-        return app.exec()
+        status = app.exec()
+        if smoke_test and status == 0:
+            from ui.smoke import check_bundle  # only for the self-check, not at every start
+
+            started = time.perf_counter()
+            passed = ", ".join(check_bundle(paths.data))
+            print(f"smoke test: {passed}: all well ({time.perf_counter() - started:.2f} s)")
+        return status
     finally:
         shell.window.release()
 
