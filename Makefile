@@ -5,7 +5,12 @@
 #                make suite PYTHON=python3.13 VENV=.venv-3.13 (.ci/run does it for each found)
 #   make bench   print the table of measured figures (bench/)
 #   make build   the frozen one-folder program in dist/ (PyInstaller)
-#   make smoke   build, then start the frozen program once with --smoke-test
+#   make smoke   build, then the frozen program's self-check (--smoke-test: window, receipt
+#                PDF and print, XLSX export read back, TLS) and its size budget
+#   make deb     the Debian package of the frozen program (FROZEN=dist/passsport-club, made by
+#                make build); sudo packaging/check-deb dist/*.deb installs it in a clean Debian
+#   make check-workflows  actionlint on .github/workflows (Windows and macOS builds), shellcheck
+#                on packaging/
 #   make lock    re-pin requirements/constraints.txt after a dependency change
 
 PYTHON ?= python3
@@ -17,7 +22,7 @@ CONSTRAINTS := requirements/constraints.txt
 # file or keyring. WORKERS=0 runs it in this one process.
 WORKERS ?= auto
 
-.PHONY: run test suite lint bench build smoke lock clean screenshots
+.PHONY: run test suite lint bench build smoke lock clean screenshots deb check-workflows
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -56,8 +61,26 @@ bench: $(VENV)/.installed-dev
 build: $(VENV)/.installed-dev
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN build.spec
 
+# The frozen folder's size budget in MB (docs/performance.md): over it, `make smoke` fails.
+BUNDLE_MAX_MB ?= 150
+
 smoke: build
 	QT_QPA_PLATFORM=offscreen dist/passsport-club/passsport-club --smoke-test
+	@$(BIN)/python -c 'import pathlib, sys; \
+	  mb = sum(p.stat().st_size for p in pathlib.Path("dist/passsport-club").rglob("*") if p.is_file() and not p.is_symlink()) / 1e6; \
+	  print(f"bundle: {mb:.1f} MB, at most $(BUNDLE_MAX_MB) MB"); \
+	  sys.exit(mb > $(BUNDLE_MAX_MB) and "the bundle is over its size budget")'
+
+# The frozen folder the package is made of; DEB_DIR is where the .deb goes.
+FROZEN ?= dist/passsport-club
+DEB_DIR ?= dist
+deb:
+	packaging/build-deb $(FROZEN) $(DEB_DIR)
+
+# actionlint runs shellcheck on each run: step it finds on the PATH.
+check-workflows: $(VENV)/.installed-dev
+	PATH="$(BIN):$$PATH" $(BIN)/actionlint .github/workflows/*.yml
+	$(BIN)/shellcheck packaging/build-deb packaging/check-deb
 
 lock: $(VENV)/.installed-dev
 	@{ echo "# Exact versions CI tested. Regenerate with 'make lock' after changing pyproject.toml."; \

@@ -15,6 +15,9 @@ import time
 START = time.perf_counter()
 
 NO_DISPLAY = "Aucun écran n'est disponible : lancez pass'Sport Club depuis une session graphique."
+STARTUP_TIME_NEEDS_HOME = (
+    "--startup-time is for benchmarks: set PASSSPORT_CLUB_HOME to a folder of their own."
+)
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -48,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
         atexit.register(shutil.rmtree, home, ignore_errors=True)
         if not _has_display():
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if args.startup_time and not os.environ.get("PASSSPORT_CLUB_HOME"):
+        # Its data gets a key that dies with the process: never in the club's own folder.
+        if sys.stderr:
+            print(STARTUP_TIME_NEEDS_HOME, file=sys.stderr)
+        return 2
     if not _has_display():
         if sys.stderr:
             print(NO_DISPLAY, file=sys.stderr)

@@ -95,3 +95,18 @@ def test_the_log_goes_to_a_rotating_file_and_never_to_the_console(home, capsys):
 
         logging.getLogger("passsport").removeHandler(handler)
         handler.close()
+
+
+def test_the_startup_benchmark_never_writes_into_the_clubs_own_folder(tmp_path):
+    """--startup-time gives its data a key that dies with it: started in a real user's
+    session, it would leave a database the next normal start could not open."""
+    user_home = tmp_path / "user"
+    user_home.mkdir()
+    result = run_program(
+        "--startup-time",
+        drop=("PASSSPORT_CLUB_HOME",),
+        env_extra={"HOME": str(user_home), "XDG_DATA_HOME": str(user_home / "data")},
+    )
+    assert result.returncode == 2
+    assert "PASSSPORT_CLUB_HOME" in result.stderr and "Traceback" not in result.stderr
+    assert not any(user_home.rglob("*.sqlite3"))
