@@ -97,3 +97,10 @@ def test_the_status_area_says_what_waits_to_be_sent(qtbot, desk):
     window = open_window(qtbot, desk)
     assert window.status.pending.text() == "Aucune inscription à envoyer."
     assert "compte national" in window.status.connection.text()
+
+
+def test_the_window_carries_the_programs_own_icon(qtbot, desk):
+    window = open_window(qtbot, desk)
+    assert not window.windowIcon().isNull()
+    assert not window.windowIcon().pixmap(64, 64).toImage().isNull()
+    assert QApplication.desktopFileName() == "passsport-club"  # the installed desktop entry

@@ -15,7 +15,7 @@ from app.errors import KnownError
 from app.paths import Paths
 from app.settings import Settings
 from ui.shell import Shell, SingleInstance
-from ui.style import apply_design
+from ui.style import apply_design, icon
 from ui.texts import common as common_texts
 from ui.texts import errors as errors_texts
 from ui.window import MainWindow
@@ -26,6 +26,10 @@ def make_application(argv: list[str], scale: float = 1.0) -> QApplication:
     _speak_french(app)
     app.setApplicationName(common_texts.APP_TITLE)
     app.setOrganizationName("passsport-club")
+    # The program's own icon in the task bar and the window switcher; on Linux the desktop
+    # entry the package installs (packaging/linux/passsport-club.desktop) gives it too.
+    app.setWindowIcon(icon("passsport-club"))
+    app.setDesktopFileName("passsport-club")
     apply_design(app, scale)
     return app
 
