@@ -21,10 +21,10 @@ import contextlib
 import hashlib
 import json
 import math
+import signal
 import socket
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
@@ -377,13 +377,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--open-codes", action="store_true", help="any unseen code exists")
     args = parser.parse_args(argv)
     server = ReferenceServer(args.db, seed=args.seed, open_codes=args.open_codes, port=args.port)
+    # Ctrl+C, or a stop asked by the system, ends it cleanly: asked for here, because a
+    # process started in the background of a script inherits Ctrl+C ignored.
+    stop = threading.Event()
+    for name in ("SIGINT", "SIGTERM", "SIGBREAK"):  # SIGBREAK: Ctrl+Break on Windows
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: stop.set())
     try:
         print(f"Serveur de référence : {server.start()}", flush=True)
         print(training_sheet(args.seed))
         print("Ctrl+C pour arrêter.", flush=True)
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
+        while not stop.wait(1):  # in slices: Windows delivers the signal between them
+            pass
         return 0
     finally:
         server.stop()

@@ -499,18 +499,31 @@ def test_logs_hold_no_code_nor_name(server, http, auth, caplog):
         assert secret not in text
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
-def test_the_command_line_serves_until_ctrl_c(tmp_path):
+def _ignore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a script's background job starts
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends POSIX signals")
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "terminate"])
+@pytest.mark.parametrize("inherited", [None, _ignore_ctrl_c], ids=["terminal", "background"])
+def test_the_command_line_serves_until_ctrl_c(tmp_path, stop, inherited):
     command = [sys.executable, "-m", "sync.server", "--port", "0", "--db", str(tmp_path / "x")]
     root = Path(__file__).resolve().parent.parent
-    with subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, text=True) as process:
+    process = subprocess.Popen(
+        command, cwd=root, stdout=subprocess.PIPE, text=True, preexec_fn=inherited
+    )
+    try:
         lines = [process.stdout.readline()]
         while "Ctrl+C" not in lines[-1] and lines[-1]:
             lines.append(process.stdout.readline())
         url = lines[0].split()[-1]
         assert url.startswith("http://127.0.0.1:")
-        assert httpx.get(f"{url}/v1/club", timeout=5).status_code == 401
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        assert httpx.get(f"{url}/v1/club", timeout=30).status_code == 401
+        process.send_signal(stop)
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()  # a test that failed above never leaves the server running
+        process.wait()
+        process.stdout.close()
     output = "".join(lines)
     assert TRAINING_ENROLMENT_CODE in output and f"{LEA.code}  Lefèvre Léa" in output
