@@ -65,8 +65,8 @@ MAX_FILE_BYTES = 1_000_000
 
 class SeasonFileError(KnownError):
     """A season file refused: ``unreadable``, ``not_season_file``, ``no_signature``,
-    ``bad_signature``, or ``older`` (than the table in force; ``published`` and
-    ``in_force`` say the two dates)."""
+    ``bad_signature``, or ``older`` (than the table in force; ``published``
+    and ``in_force`` say the two dates)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ class SeasonUpdate:
     table: SeasonTable
     changes: tuple[SeasonChange, ...]
     already: bool = False
+    against: SeasonTable | None = None  # the table in force these changes were found under
 
 
 def public_key(pem: bytes | None = None) -> Ed25519PublicKey:
@@ -159,6 +160,9 @@ def changes(conn: sqlite3.Connection, current: SeasonTable, new: SeasonTable) ->
             if old is not None:
                 found.append(SeasonChange(year, ChangeKind.REMOVED, len(recorded)))
             continue
+        if old is not None and now.deadline < old.deadline:
+            # Codes not sent by the new deadline are lost, and the purge comes sooner.
+            found.append(SeasonChange(year, ChangeKind.DEADLINE, len(recorded)))
         if old is not None and old.amount_cents != now.amount_cents:
             found.append(
                 SeasonChange(
@@ -176,6 +180,17 @@ def changes(conn: sqlite3.Connection, current: SeasonTable, new: SeasonTable) ->
         if ages:
             found.append(SeasonChange(year, ChangeKind.AGES, ages))
     return tuple(found)
+
+
+def _keeping_recorded(new: SeasonTable, current: SeasonTable, found) -> SeasonTable:
+    """``new``, plus each season it drops that registrations were recorded under, as the
+    table in force had it: those registrations keep a season to be corrected, counted and
+    purged by."""
+    removed = [c.year for c in found if c.kind is ChangeKind.REMOVED]
+    kept = [current.by_year(year) for year in removed]
+    if not kept:
+        return new
+    return SeasonTable([*new, *kept], published=new.published)
 
 
 def _in_window(season: Season | None, at: datetime) -> bool:
@@ -200,8 +215,12 @@ def in_force(conn: sqlite3.Connection, shipped: SeasonTable) -> SeasonTable:
     except (ValueError, SeasonDataError):
         log.warning("the season table kept is unreadable: the shipped one is used")
         return shipped
-    if shipped.published is not None and (
-        table.published is None or shipped.published > table.published
+    # The national side decides whatever the dates; a file gives way to a newer program.
+    national = TableSource(source) is TableSource.NATIONAL
+    if (
+        not national
+        and shipped.published is not None
+        and (table.published is None or shipped.published > table.published)
     ):
         return shipped
     kept = tuple(
@@ -220,8 +239,10 @@ def file_update(
         raise SeasonFileError("older", published=table.published, in_force=current.published)
     origin = TableOrigin(TableSource.FILE, now)
     if table.same_seasons(current):
-        return SeasonUpdate(table.with_origin(origin), (), already=True)
-    return SeasonUpdate(table.with_origin(origin), changes(conn, current, table))
+        return SeasonUpdate(table.with_origin(origin), (), already=True, against=current)
+    found = changes(conn, current, table)
+    table = _keeping_recorded(table, current, found)
+    return SeasonUpdate(table.with_origin(origin), found, against=current)
 
 
 def national_update(
@@ -235,11 +256,13 @@ def national_update(
     except SeasonDataError as error:
         log.warning("national season table refused (%s)", error)
         return None
+    found = () if table.same_seasons(current) else changes(conn, current, table)
+    table = _keeping_recorded(table, current, found)
     same = table.same_seasons(current) and table.published == current.published
     if same and current.origin.source is TableSource.NATIONAL:
         return None
-    found = () if table.same_seasons(current) else changes(conn, current, table)
-    update = SeasonUpdate(table.with_origin(TableOrigin(TableSource.NATIONAL, now, found)), found)
+    origin = TableOrigin(TableSource.NATIONAL, now, found)
+    update = SeasonUpdate(table.with_origin(origin), found, against=current)
     apply(conn, update)
     if found:
         log.info("the national season table changes %d recorded season(s)", len(found))

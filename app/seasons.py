@@ -160,6 +160,7 @@ class ChangeKind(StrEnum):
     AMOUNT = "amount"  # its amount changes
     DATES = "dates"  # some were recorded outside its new entry window
     AGES = "ages"  # some young people are outside its new ages
+    DEADLINE = "deadline"  # its codes must be sent sooner than the table in force said
 
 
 @dataclass(frozen=True)

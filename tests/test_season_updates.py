@@ -299,3 +299,71 @@ def test_the_national_table_replaces_the_local_one_and_is_kept_across_a_restart(
         assert len(again.seasons.origin.notice) == 1
     finally:
         again.close()
+
+
+def test_an_earlier_deadline_is_a_change_that_is_asked_about(desk, release_key, tmp_path):
+    """Codes not sent by the new deadline would be lost, and the purge would come sooner."""
+    record(desk, "25-ABCD-EFGH")
+    sooner = {"entry_closes": "2025-11-30", "deadline": "2025-12-01T00:00"}
+    path = write_signed(tmp_path, next_table(y2025=sooner), release_key)
+    update = desk.read_season_file(path)
+    assert [(c.year, c.kind, c.count) for c in update.changes] == [(2025, "deadline", 1)]
+    assert seasons_texts.change_line(update.changes[0]) == (
+        "Saison 2025 : la date limite d'envoi est avancée. Cela touche 1 inscription enregistrée."
+    )
+
+
+def national_document(published: str, **changes) -> dict:
+    return next_table(published=published, **changes)
+
+
+def test_a_national_table_without_a_recorded_season_keeps_that_season(desk, clock, key_pem):
+    saved = record(desk, "25-ABCD-EFGH")
+    document = national_document("2027-01-15")
+    document["seasons"] = [s for s in document["seasons"] if s["year"] != 2025]
+    update = desk.take_national_seasons(document)
+    assert [(c.year, c.kind) for c in update.changes] == [(2025, "removed")]
+    assert desk.seasons.by_year(2025) is not None  # still there for what was recorded
+    corrected = desk.correct_person(saved.id, "Martin", "Léo", "15032012")
+    assert corrected.first_name == "Léo"
+    assert seasons_texts.change_line(update.changes[0]).startswith(
+        "Saison 2025 : elle n'est plus dans la table. Elle reste connue pour 1 inscription"
+    )
+    assert desk.take_national_seasons(document) is None, "taken once, not at every pass"
+
+
+def test_the_national_table_stays_in_force_at_the_next_start_whatever_its_date(
+    desk, clock, key_pem
+):
+    document = national_document("2026-06-01", y2026={"amount_cents": 6500})  # before shipped
+    assert desk.take_national_seasons(document) is not None
+    desk.close()
+    again = open_club_desk(clock, key_pem)
+    try:
+        assert again.seasons.origin.source is TableSource.NATIONAL
+        assert again.seasons.by_year(2026).amount_cents == 6500
+        assert again.take_national_seasons(document) is None  # nothing applied again
+        assert kept_tables(again) == 1
+    finally:
+        again.close()
+
+
+def test_a_question_left_open_while_the_national_table_came_is_asked_again(
+    qtbot, desk, release_key, tmp_path
+):
+    record(desk, "25-ABCD-EFGH")
+    path = write_signed(tmp_path, next_table(y2025={"amount_cents": 5000}), release_key)
+    window = open_window(qtbot, desk)
+    flow = SeasonsFlow(desk, window.treasury, window, choose_file=lambda parent: path)
+    page = flow.open()
+    qtbot.keyClick(page.button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: flow.question is not None)
+    first = flow.question
+    assert "de 70,00\u00a0€ à 50,00\u00a0€" in first.informativeText()
+    # Meanwhile the national side changes the same season.
+    desk.take_national_seasons(national_document("2026-12-15", y2025={"amount_cents": 6000}))
+    apply = next(b for b in first.buttons() if b.text() == seasons_texts.CONFIRM_APPLY)
+    qtbot.mouseClick(apply, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: flow.question is not None and flow.question is not first)
+    assert "de 60,00\u00a0€ à 50,00\u00a0€" in flow.question.informativeText()
+    assert desk.seasons.by_year(2025).amount_cents == 6000, "nothing applied on the old answer"

@@ -139,17 +139,22 @@ class SeasonsFlow:
                 page.show_error(text)
             return text is not None
 
-        attempt(page, lambda: self._desk.read_season_file(path), self._decide, refused)
+        attempt(
+            page,
+            lambda: self._desk.read_season_file(path),
+            lambda update: self._decide(update, path),
+            refused,
+        )
 
-    def _decide(self, update: SeasonUpdate) -> None:
+    def _decide(self, update: SeasonUpdate, path: Path) -> None:
         if update.already:
             self._nav.show_message(seasons_texts.ALREADY, "info")
         elif update.changes:
-            self._ask(update)
+            self._ask(update, path)
         else:
             self._apply(update)
 
-    def _ask(self, update: SeasonUpdate) -> None:
+    def _ask(self, update: SeasonUpdate, path: Path) -> None:
         """Exactly what changes, for how many registrations; keeping the table in force is
         the default answer (Enter, Échap)."""
         box, go = question(
@@ -166,7 +171,11 @@ class SeasonsFlow:
 
         def answered() -> None:
             self.question = None
-            if box.clickedButton() is go:
+            if box.clickedButton() is go and update.against is not self._desk.seasons:
+                # The national table came in while the question was open: what the file
+                # changes is found again against it (and asked again if need be).
+                self.read(path)
+            elif box.clickedButton() is go:
                 self._apply(update)
             else:
                 self._nav.show_message(seasons_texts.NOT_APPLIED, "info")

@@ -53,7 +53,9 @@ def change_line(change: SeasonChange) -> str:
     hit = common_texts.registrations_done(change.count, "enregistrée")
     year = change.year
     if change.kind is ChangeKind.REMOVED:
-        return f"Saison {year} : elle disparaît de la table. Cela touche {hit}."
+        return f"Saison {year} : elle n'est plus dans la table. Elle reste connue pour {hit}."
+    if change.kind is ChangeKind.DEADLINE:
+        return f"Saison {year} : la date limite d'envoi est avancée. Cela touche {hit}."
     if change.kind is ChangeKind.AMOUNT:
         old, new = french.euros(change.old_cents or 0), french.euros(change.new_cents or 0)
         return f"Saison {year} : le montant passe de {old} à {new}. Cela touche {hit}."
