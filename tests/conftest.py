@@ -57,6 +57,16 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
+@pytest.fixture
+def documents(tmp_path, monkeypatch):
+    """A home folder of the test's own, with its Documents folder (as Qt finds them)."""
+    home = tmp_path / "marie"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    return home / "Documents"
+
+
 @pytest.fixture(autouse=True)
 def home(tmp_path, monkeypatch):
     """Every test runs with its own PASSSPORT_CLUB_HOME; nothing touches the real folders."""

@@ -7,16 +7,12 @@ from app import __version__
 from app.paths import default_paths
 from tests.factories import open_desk
 from tests.test_shell import close, shell_for
+from tests.ui_helpers import open_admin_task
 from ui.about_page import AboutPage
 
 
 def open_about(qtbot, window) -> AboutPage:
-    window.home.buttons["admin"].setFocus()
-    qtbot.keyClick(window.home.buttons["admin"], Qt.Key.Key_Return)
-    admin = window.stack.currentWidget()
-    admin.buttons["about"].setFocus()
-    qtbot.keyClick(admin.buttons["about"], Qt.Key.Key_Return)
-    page = window.stack.currentWidget()
+    page = open_admin_task(qtbot, window, "about")
     assert isinstance(page, AboutPage)
     return page
 

@@ -39,16 +39,6 @@ ENGLISH = re.compile(
 
 
 @pytest.fixture
-def documents(tmp_path, monkeypatch):
-    """A home folder of the test's own, with its Documents folder (as Qt finds them)."""
-    home = tmp_path / "marie"
-    (home / "Documents").mkdir(parents=True)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
-    return home / "Documents"
-
-
-@pytest.fixture
 def parent(qtbot):
     make_application([])  # as the program starts: Qt's own words in French
     window = QMainWindow()

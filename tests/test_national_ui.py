@@ -16,7 +16,7 @@ from sync.client import READ_TIMEOUT_S
 from sync.status import SyncStatus
 from tests.a11y import cut_off_problems, widget_problems
 from tests.tcp_proxy import FaultyProxy
-from tests.ui_helpers import PdfPrinters, let_go, services_for
+from tests.ui_helpers import PdfPrinters, let_go, open_admin_task, services_for
 from ui.app import make_application
 from ui.national_pages import EnrolPage, ToCheckPage
 from ui.window import MainWindow
@@ -45,12 +45,7 @@ def window(qtbot, services):
 
 def open_link_page(qtbot, window) -> EnrolPage:
     """From the home screen to "Relier au service national", with the keyboard."""
-    window.home.buttons["admin"].setFocus()
-    qtbot.keyClick(window.home.buttons["admin"], Qt.Key.Key_Return)
-    admin = window.stack.currentWidget()
-    admin.buttons["enrol"].setFocus()
-    qtbot.keyClick(admin.buttons["enrol"], Qt.Key.Key_Return)
-    page = window.stack.currentWidget()
+    page = open_admin_task(qtbot, window, "enrol")
     assert isinstance(page, EnrolPage)
     return page
 

@@ -192,15 +192,6 @@ def test_a_name_made_from_the_club_s_name_is_mended():
 
 
 @pytest.fixture
-def documents(tmp_path, monkeypatch):
-    folder = tmp_path / "marie" / "Documents"
-    folder.mkdir(parents=True)
-    monkeypatch.setenv("HOME", str(folder.parent))
-    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
-    return folder
-
-
-@pytest.fixture
 def parent(qtbot):
     make_application([])
     window = QMainWindow()

@@ -22,7 +22,7 @@ from app.resources import resource_path
 from app.seasons import SeasonTable, TableSource
 from sync.server import ReferenceServer
 from tests.factories import VALID_SIRET
-from tests.ui_helpers import let_go, open_window
+from tests.ui_helpers import let_go, open_admin_task, open_window
 from ui.seasons_page import SeasonsFlow, SeasonsPage
 from ui.texts import seasons as seasons_texts
 
@@ -54,16 +54,6 @@ def desk(clock, key_pem):
     opened.close()
 
 
-@pytest.fixture
-def documents(tmp_path, monkeypatch):
-    """A home folder of the test's own, where the file dialog opens."""
-    home = tmp_path / "marie"
-    (home / "Documents").mkdir(parents=True)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
-    return home / "Documents"
-
-
 def next_table(published="2027-01-15", **changes) -> dict:
     """The shipped document, published later, with ``changes`` per year:
     ``{2026: {"amount_cents": 6000}}`` passed as ``y2026={...}``."""
@@ -87,11 +77,7 @@ def record(desk, code: str, birth: str = "15032012"):
 
 def seasons_page(qtbot, window) -> SeasonsPage:
     """From the home screen to "Mettre à jour les saisons", with the keyboard."""
-    window.home.buttons["admin"].setFocus()
-    qtbot.keyClick(window.home.buttons["admin"], Qt.Key.Key_Return)
-    window.stack.currentWidget().buttons["seasons"].setFocus()
-    qtbot.keyClick(window.stack.currentWidget().buttons["seasons"], Qt.Key.Key_Return)
-    page = window.stack.currentWidget()
+    page = open_admin_task(qtbot, window, "seasons")
     assert isinstance(page, SeasonsPage)
     return page
 

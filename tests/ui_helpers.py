@@ -115,6 +115,16 @@ def open_window(
     return window
 
 
+def open_admin_task(qtbot, window: MainWindow, task: str):
+    """From the home screen to the admin page's ``task``, with the keyboard; the page."""
+    window.home.buttons["admin"].setFocus()
+    qtbot.keyClick(window.home.buttons["admin"], Qt.Key.Key_Return)
+    admin = window.stack.currentWidget()
+    admin.buttons[task].setFocus()
+    qtbot.keyClick(admin.buttons[task], Qt.Key.Key_Return)
+    return window.stack.currentWidget()
+
+
 def type_text(qtbot, widget, text: str) -> None:
     """Type ``text`` into ``widget`` key by key, accents included.
 
