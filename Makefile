@@ -22,7 +22,7 @@ CONSTRAINTS := requirements/constraints.txt
 # file or keyring. WORKERS=0 runs it in this one process.
 WORKERS ?= auto
 
-.PHONY: run test suite lint bench build smoke lock clean screenshots deb check-workflows
+.PHONY: run test suite screen-reader-tools lint bench build smoke lock clean screenshots deb check-workflows
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -51,7 +51,15 @@ lint: $(VENV)/.installed-dev
 
 test: lint suite
 
-suite: $(VENV)/.installed-test
+# What the screen-reader tests run (tests/screen_reader.py), from Debian's packages:
+# installed when missing and root, else tests/test_screen_reader.py says what to install.
+SCREEN_READER_PACKAGES := xvfb dbus-daemon at-spi2-core python3-pyatspi xdotool
+screen-reader-tools:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! dpkg -s $(SCREEN_READER_PACKAGES) >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SCREEN_READER_PACKAGES) >/dev/null; \
+	fi
+
+suite: $(VENV)/.installed-test screen-reader-tools
 	@$(BIN)/python -c 'import sys; print("The suite on Python", sys.version.split()[0])'
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(WORKERS) --maxprocesses=4
 

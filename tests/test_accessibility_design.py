@@ -181,7 +181,8 @@ def test_an_error_is_announced_at_once_and_only_once(qtbot, desk_window, heard):
     keys.press(Qt.Key.Key_Return)
     errors = [text for text, assertive in heard if assertive]
     assert len(errors) == 1 and "O" in errors[0]
-    assert desk_window.page.code.edit.accessibleDescription() == errors[0]
+    described = desk_window.page.code.edit.accessibleDescription()
+    assert errors[0] == f"Code pass'Sport : {described}", "the error says which field"
 
 
 def test_messages_above_the_page_are_announced(desk_window, heard):

@@ -2,7 +2,7 @@
 where the data, backups and log are (with a button to open each), the licence, and a
 button that copies it all for a message. Nothing about any registered person."""
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton
 
@@ -44,14 +44,6 @@ class AboutPage(Page):
         if paths is None:
             self.rows.insert(3, (about_texts.DATA_FOLDER, about_texts.FOLDER_UNKNOWN))
         form, self.values = details_form(self.rows)
-        for value in self.values.values():
-            # Reached with Tab and read whole, so that a path can be copied from the keyboard.
-            value.setTextInteractionFlags(
-                Qt.TextInteractionFlag.TextSelectableByMouse
-                | Qt.TextInteractionFlag.TextSelectableByKeyboard
-            )
-            value.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            value.setProperty("tabStop", True)  # its focus frame (resources/style.qss)
         self.body.addLayout(form)
         row = FlowLayout()
         self.open_buttons = {}

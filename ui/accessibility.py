@@ -1,6 +1,10 @@
 """Accessibility at run time: what screen readers hear, and the optional sounds at the desk.
 
-- ``announce`` sends a result or an error to screen readers (Qt accessibility events).
+- ``announce`` sends a result or an error to screen readers, in two forms: a Qt
+  announcement (UI Automation notifications on Windows, newer AT-SPI readers), and the
+  window's :class:`Notice`, a notification that appears, which Orca and the readers that
+  ignore announcements speak.
+- ``install_roles`` gives page titles the heading role and the notice its own.
 - ``Sounds`` plays a short sound for a success or a failure, when the setting is on.
 
 The checks every screen passes live with the tests (tests/a11y.py, tests/contrast.py).
@@ -8,9 +12,9 @@ The checks every screen passes live with the tests (tests/a11y.py, tests/contras
 
 import sys
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAccessibleWidget, QApplication, QLabel, QWidget
 
 # What screen readers hear
 
@@ -28,6 +32,68 @@ def announce(source: QObject, text: str, kind: str = "info") -> None:
     if kind == "error":
         event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
     _post(event)
+    if isinstance(source, QWidget):
+        Notice.of(source.window()).say(text)
+
+
+class Heading(QLabel):
+    """A screen's title: a heading for screen readers, who can jump from one to the next."""
+
+
+class Notice(QWidget):
+    """What was just said to screen readers, as a notification of the window: it appears
+    (an empty pixel, out of any layout; the page shows the same words) each time there is something to say, and Orca speaks a
+    notification that appears. What is said within one turn of the event loop is said
+    together, after the focus has moved: the last thing heard is the whole message."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setObjectName("notice")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setGeometry(0, 0, 1, 1)
+        self.hide()
+        self._waiting: list[str] = []
+
+    @staticmethod
+    def of(window: QWidget) -> "Notice":
+        notice = window.findChild(Notice, "notice", Qt.FindChildOption.FindDirectChildrenOnly)
+        return notice or Notice(window)
+
+    def say(self, text: str) -> None:
+        if text in self._waiting:
+            return
+        self._waiting.append(text)
+        if len(self._waiting) == 1:
+            QTimer.singleShot(0, self, self._appear)
+
+    def _appear(self) -> None:
+        text, self._waiting = spoken(self._waiting), []
+        self.hide()
+        self.setAccessibleName(text)  # its name only: it shows no text of its own
+        self.show()
+
+    def said(self) -> str:
+        """The last thing said (for the tests)."""
+        return self.accessibleName()
+
+
+_ROLES = {Heading: QAccessible.Role.Heading, Notice: QAccessible.Role.Notification}
+
+
+def _interface(key: str, thing: QObject):
+    for kind, role in _ROLES.items():
+        if isinstance(thing, kind):
+            return QAccessibleWidget(thing, role)
+    return None
+
+
+def install_roles() -> None:
+    """Once per program: Qt gives a label one role only, "label"; these get their own."""
+    app = QApplication.instance()
+    if getattr(app, "_roles", False):
+        return
+    QAccessible.installFactory(_interface)
+    app._roles = True
 
 
 def spoken(parts: list[str]) -> str:

@@ -14,6 +14,7 @@ from app.desk import Desk
 from app.errors import KnownError
 from app.paths import Paths
 from app.settings import Settings
+from ui.accessibility import install_roles
 from ui.shell import Shell, SingleInstance
 from ui.style import apply_design, icon
 from ui.texts import common as common_texts
@@ -24,6 +25,7 @@ from ui.window import MainWindow
 def make_application(argv: list[str], scale: float = 1.0) -> QApplication:
     app = QApplication.instance() or QApplication(argv)
     _speak_french(app)
+    install_roles()
     app.setApplicationName(common_texts.APP_TITLE)
     app.setOrganizationName("passsport-club")
     # The program's own icon in the task bar and the window switcher; on Linux the desktop
@@ -79,6 +81,9 @@ def run(
         return 1
     instance.on_raise = lambda: _bring_up(shell.window)
     shell.window.show()
+    # In front and with the keyboard, as after any dialog that came before it (the
+    # passphrase): the first field is ready and a screen reader says where it is.
+    shell.window.activateWindow()
     if on_shown:
         QTimer.singleShot(0, on_shown)
     if quit_when_shown:

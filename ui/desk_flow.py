@@ -149,20 +149,23 @@ class DeskFlow:
             self._sounds.failure()
             return
         self._keep_volunteer(page)
-        self._ask_person(code, self._desk.season_of(code))
+        self._ask_person(code, self._desk.season_of(code), page.last_key_ms)
 
     def _without_code(self, page: CodePage) -> None:
         self._keep_volunteer(page)
         attempt(self._nav, self._desk.open_season, lambda season: self._ask_person(None, season))
 
     # Step 2: the young person
-    def _ask_person(self, code: PassCode | None, season: Season) -> None:
+    def _ask_person(
+        self, code: PassCode | None, season: Season, code_typed_ms: int | None = None
+    ) -> None:
         deposit = code is None
         page = PersonPage(
             desk_texts.DEPOSIT_TITLE if deposit else desk_texts.PERSON_TITLE,
             desk_texts.DEPOSIT_INTRO if deposit else desk_texts.PERSON_INTRO,
             self._desk.name_suggestions(),
             with_cheque=deposit,
+            code_typed_ms=code_typed_ms,
         )
         page.body.insertWidget(2, _season_label(code, season))
         if deposit:

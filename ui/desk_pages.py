@@ -6,7 +6,7 @@ flow (ui/desk_flow.py) decides what comes next and calls the desk.
 
 from html import escape
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCompleter,
@@ -25,6 +25,10 @@ from ui.texts import codes as codes_texts
 from ui.texts import common as common_texts
 from ui.texts import desk as desk_texts
 from ui.widgets import Field, FlowLayout, Page, details_form
+
+# A scanner types the code and its Enter within a few milliseconds; a person who sees the
+# page change and then presses Enter takes far longer than this.
+SCANNER_GAP_MS = 150
 
 
 def button_row(*buttons: QPushButton) -> FlowLayout:
@@ -59,6 +63,8 @@ class CodePage(Page):
         self.code.edit.setMaxLength(400)  # a pasted sentence or a scanned address fits
         self.code.edit.textEdited.connect(self._reformat)
         self.code.edit.returnPressed.connect(lambda: self.submitted.emit(self.code.text()))
+        self.code.edit.installEventFilter(self)
+        self.last_key_ms: int | None = None  # when the last key of the code came
         self.body.addWidget(self.code)
 
         # What is missing while typing, or what is wrong: one place, never both.
@@ -99,6 +105,11 @@ class CodePage(Page):
 
     def on_shown(self) -> None:
         self.code.edit.setFocus()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            self.last_key_ms = event.timestamp()
+        return False
 
     def unsaved_work(self) -> bool:
         return bool(self.code.text().strip())
@@ -165,8 +176,16 @@ class PersonPage(Page):
     submitted = Signal()
 
     def __init__(
-        self, title: str, intro: str, names: list[str], with_cheque: bool, parent=None
+        self,
+        title: str,
+        intro: str,
+        names: list[str],
+        with_cheque: bool,
+        parent=None,
+        code_typed_ms: int | None = None,
     ) -> None:
+        """``code_typed_ms``: when the last key of the code that led here was typed (the
+        time of key events), to tell a scanner's Enter from the volunteer's."""
         super().__init__(title, intro, parent)
         self.fields: dict[str, Field] = {}
         # Rows of fields side by side, in the order of the Tab key.
@@ -190,6 +209,7 @@ class PersonPage(Page):
                 field = Field(label)
                 field.edit.setMaxLength(200)
                 field.edit.returnPressed.connect(self._enter)
+                field.edit.installEventFilter(self)
                 self.fields[key] = field
                 grid.addWidget(field, row, column)
         self.body.addLayout(grid)
@@ -202,7 +222,8 @@ class PersonPage(Page):
         self.continue_button.clicked.connect(self.submitted.emit)
         self.body.addLayout(button_row(self.continue_button))
         self._as_given: dict[str, str] = {}
-        self._scanner_enter = True
+        self._code_typed_ms = code_typed_ms
+        self._enter_ms: int | None = None
 
     def keep_as_typed(self) -> None:
         """What the fields hold now was given, not typed: leaving it loses nothing."""
@@ -213,17 +234,27 @@ class PersonPage(Page):
             field.text() != self._as_given.get(key, "") for key, field in self.fields.items()
         )
 
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._enter_ms = event.timestamp()
+            else:
+                self._code_typed_ms = None  # typing here: any Enter from now on is a request
+        return False
+
     def _enter(self) -> None:
-        # A scanner's Enter right after the code lands in the still-empty page: once, it is
-        # not a request. Any other Enter is, and an empty form says what it needs.
-        if self._scanner_enter and not self.unsaved_work():
-            self._scanner_enter = False
+        """Enter asks to go on, and an empty form says what it needs; except the Enter a
+        scanner sends right after the code (within SCANNER_GAP_MS of its last character),
+        which lands here, in the still-empty page, and is not a request."""
+        typed, self._code_typed_ms = self._code_typed_ms, None
+        if (
+            typed is not None
+            and self._enter_ms is not None
+            and 0 <= self._enter_ms - typed <= SCANNER_GAP_MS
+            and not self.unsaved_work()
+        ):
             return
         self.submitted.emit()
-
-    def keyPressEvent(self, event) -> None:
-        self._scanner_enter = False
-        super().keyPressEvent(event)
 
     def on_shown(self) -> None:
         self.fields["last_name"].edit.setFocus()
@@ -232,14 +263,18 @@ class PersonPage(Page):
         return self.fields[key].text()
 
     def show_errors(self, errors: dict[str, str]) -> None:
+        """Each error under its field; the focus on the first; and all of them said at once,
+        each with the name of its field."""
         first = None
         for key, field in self.fields.items():
-            field.set_error(errors.get(key))
+            field.set_error(errors.get(key), say=False)
             if key in errors and first is None:
                 first = field
         if first is not None:
             first.edit.setFocus()
             first.edit.selectAll()
+            lines = [f"{f.name()} : {errors[k]}" for k, f in self.fields.items() if k in errors]
+            announce(self, spoken([desk_texts.errors_to_correct(len(lines)), *lines]), "error")
 
 
 class ReviewPage(Page):

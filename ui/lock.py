@@ -6,7 +6,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -60,8 +59,7 @@ class LockOverlay(QWidget):
         self.notice.setWordWrap(True)
         self.notice.hide()
         layout.addWidget(self.notice)
-        self.pin = Field(lock_texts.LOCK_PIN)
-        self.pin.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin = Field(lock_texts.LOCK_PIN, secret=True)
         # A PIN, or the recovery sheet's phrase when it is forgotten (with its spaces).
         self.pin.edit.setMaxLength(48)
         self.pin.edit.returnPressed.connect(self._try)
@@ -229,8 +227,7 @@ class LockSettingsPage(Page):
         super().__init__(lock_texts.LOCK_TITLE, lock_texts.LOCK_INTRO, parent)
         self._desk = desk
         self._on_done = on_done
-        self.pin = Field(lock_texts.LOCK_NEW_PIN)
-        self.pin.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin = Field(lock_texts.LOCK_NEW_PIN, secret=True)
         self.pin.edit.setMaxLength(8)
         self.minutes = Field(lock_texts.LOCK_MINUTES)
         self.minutes.edit.setText(str(desk.lock_minutes() or 5))

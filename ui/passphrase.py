@@ -6,7 +6,7 @@ and the words under them (also their accessible descriptions) only say how it st
 """
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QDialog, QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.keys import PASSPHRASE_MIN
 from ui.accessibility import announce
@@ -18,8 +18,7 @@ from ui.widgets import Field, Page
 
 
 def _hidden_field(label: str) -> Field:
-    field = Field(label)
-    field.edit.setEchoMode(QLineEdit.EchoMode.Password)
+    field = Field(label, secret=True)
     field.edit.setMaxLength(200)
     return field
 
@@ -59,8 +58,8 @@ class PassphraseDialog(QDialog):
     ):
         super().__init__(parent)
         self.new = new
-        self.setWindowTitle(common_texts.APP_TITLE)
         title = keys_texts.PASSPHRASE_NEW_TITLE if new else keys_texts.PASSPHRASE_TITLE
+        self.setWindowTitle(f"{title} – {common_texts.APP_TITLE}")  # what it asks, first
         intro = keys_texts.NO_KEYRING_WHY if new else keys_texts.PASSPHRASE_ASK
         self.page = Page(title, intro)
         body = self.page.body

@@ -1,8 +1,10 @@
 """Small building blocks shared by the screens."""
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -16,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.accessibility import announce, spoken
+from ui.accessibility import Heading, announce, spoken
 from ui.style import icon
 
 # Lines of text longer than this are hard to follow; wide screens get margins. The column
@@ -39,17 +41,149 @@ class BigButton(QPushButton):
             self.setToolTip(hint)
 
 
-class Field(QWidget):
-    """A labelled line edit with its error shown right below it, and read out."""
+MASK = "\u2022"  # what Qt holds of each character of a secret
 
-    def __init__(self, label: str, parent=None) -> None:
+
+class SecretEdit(QLineEdit):
+    """A field for a passphrase or a PIN whose characters Qt itself never holds.
+
+    Qt tells screen readers each character inserted in a line edit, hidden or not, and
+    sends each key pressed to the accessibility bus with its text. Here the secret is kept
+    on the Python side (``text()``); Qt's line edit holds one bullet per character, so its
+    events, its undo history and its input method carry bullets only; and a key typed
+    into it is handed over directly, never through the accessibility bus (``_KeyGuard``).
+    Editing keys (Backspace, Delete, selections, Ctrl+V) work as in any field.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._secret = ""
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)  # no undo, no drop
+        self.setAcceptDrops(False)
+
+    def text(self) -> str:  # the secret, for Python; Qt's own text() stays bullets
+        return self._secret
+
+    def setText(self, text: str) -> None:
+        self._secret = text[: self.maxLength()]
+        super().setText(MASK * len(self._secret))
+
+    def clear(self) -> None:
+        self.setText("")
+
+    def insert(self, text: str) -> None:
+        self._insert(text)
+
+    def backspace(self) -> None:
+        self._follow(super().backspace)
+
+    def del_(self) -> None:
+        self._follow(super().del_)
+
+    def focusInEvent(self, event) -> None:
+        _KeyGuard.watch()
+        super().focusInEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste):
+            lines = QGuiApplication.clipboard().text().splitlines()
+            self._insert(lines[0] if lines else "")
+        elif event.matches(QKeySequence.StandardKey.Undo) or event.matches(
+            QKeySequence.StandardKey.Redo
+        ):
+            pass  # the bullets' history would no longer match the secret
+        elif event.text() and event.text().isprintable():
+            self._insert(event.text())
+        else:
+            self._follow(lambda: super(SecretEdit, self).keyPressEvent(event))
+            return
+        event.accept()
+
+    def inputMethodEvent(self, event) -> None:
+        """A character composed by the system (a dead key, an input method): inserted
+        as if typed; what is being composed is never shown."""
+        if event.commitString():
+            self._insert(event.commitString())
+        event.accept()
+
+    def _range(self) -> tuple[int, int]:
+        """The characters the next insertion replaces: the selection, or none at the cursor."""
+        if self.hasSelectedText():
+            start = self.selectionStart()
+            return start, start + len(self.selectedText())
+        return self.cursorPosition(), self.cursorPosition()
+
+    def _insert(self, typed: str) -> None:
+        start, end = self._range()
+        room = self.maxLength() - (len(self._secret) - (end - start))
+        typed = typed[: max(0, room)]
+        self._secret = self._secret[:start] + typed + self._secret[end:]
+        super().insert(MASK * len(typed))
+
+    def _follow(self, edit) -> None:
+        """Run a key Qt handles (moves, Backspace, Delete…) and remove from the secret
+        what it removed from the bullets: it removes one stretch, where the cursor ends."""
+        before, (start, _) = len(super().text()), self._range()
+        edit()
+        removed = before - len(super().text())
+        if removed > 0:
+            at = min(start, self.cursorPosition())
+            self._secret = self._secret[:at] + self._secret[at + removed :]
+
+
+class _KeyGuard(QObject):
+    """Keeps the keys typed into a :class:`SecretEdit` off the accessibility bus.
+
+    Qt's bridge to AT-SPI filters every key the system delivers ("spontaneous" ones) and
+    sends its text on the bus before the widget sees it. This filter, put back first in
+    line each time a secret field takes the focus, takes such a key and hands the same
+    key straight to its receiver, which the bridge does not look at."""
+
+    _instance = None
+
+    @classmethod
+    def watch(cls) -> None:
+        app = QApplication.instance()
+        if cls._instance is None:
+            cls._instance = cls(app)
+        app.removeEventFilter(cls._instance)
+        app.installEventFilter(cls._instance)  # the last one installed runs first
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            event.type() in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+            and event.spontaneous()
+            and isinstance(QApplication.focusWidget(), SecretEdit)
+        ):
+            copy = QKeyEvent(
+                event.type(),
+                event.key(),
+                event.modifiers(),
+                event.nativeScanCode(),
+                event.nativeVirtualKey(),
+                event.nativeModifiers(),
+                event.text(),
+                event.isAutoRepeat(),
+                event.count(),
+            )
+            QApplication.sendEvent(watched, copy)
+            return True
+        return False
+
+
+class Field(QWidget):
+    """A labelled line edit with its error shown right below it, and read out.
+    ``secret``: a passphrase or a PIN (:class:`SecretEdit`)."""
+
+    def __init__(self, label: str, parent=None, secret: bool = False) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
         layout.setSpacing(4)
         self.label = QLabel(label)
         self.label.setWordWrap(True)
-        self.edit = QLineEdit()
+        self.edit = SecretEdit() if secret else QLineEdit()
         self.edit.setAccessibleName(label)
         self.label.setBuddy(self.edit)
         self.error = QLabel()
@@ -59,11 +193,20 @@ class Field(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.edit)
         layout.addWidget(self.error)
+        # Once the volunteer corrects the field, its error no longer stands (nor is read).
+        self.edit.textEdited.connect(lambda _text: self.set_error(None))
 
     def text(self) -> str:
         return self.edit.text()
 
-    def set_error(self, message: str | None) -> None:
+    def name(self) -> str:
+        return self.edit.accessibleName()
+
+    def set_error(self, message: str | None, say: bool = True) -> None:
+        """Show ``message`` under the field (None: no error); ``say``: screen readers hear
+        it with the field's name (a form with several errors says them all at once)."""
+        if not message and not self.error.isVisibleTo(self) and not self.edit.property("invalid"):
+            return
         said = self.error.text() if self.error.isVisibleTo(self) else ""
         self.edit.setProperty("invalid", bool(message))
         self.edit.style().unpolish(self.edit)
@@ -72,8 +215,8 @@ class Field(QWidget):
         self.error.setAccessibleName(message or "")
         self.error.setVisible(bool(message))
         self.edit.setAccessibleDescription(message or "")
-        if message and self.error.text() != said:
-            announce(self.edit, message, "error")
+        if say and message and self.error.text() != said:
+            announce(self.edit, f"{self.name()} : {message}", "error")
 
 
 def question(
@@ -198,7 +341,7 @@ class Page(QScrollArea):
         self.body = QVBoxLayout(self.column)
         self.body.setContentsMargins(32, 24, 32, 24)
         self.body.setSpacing(14)
-        self.title = QLabel(title)
+        self.title = Heading(title)
         self.title.setObjectName("pageTitle")
         self.title.setWordWrap(True)
         self.title.setAccessibleName(title)
@@ -236,9 +379,11 @@ class Page(QScrollArea):
 
 
 def details_form(rows: list[tuple[str, str]]) -> tuple[QFormLayout, dict[str, QLabel]]:
-    """Label and value pairs, one per line; each value read out with its label.
+    """Label and value pairs, one per line; each value read out with its label, once.
 
-    When the text is large, a value goes below its label rather than off the screen.
+    Each value is a stop of the Tab key, so that a screen reader reaches it from the
+    keyboard, and its text can be selected and copied there. When the text is large, a
+    value goes below its label rather than off the screen.
     """
     form = QFormLayout()
     form.setHorizontalSpacing(24)
@@ -249,10 +394,16 @@ def details_form(rows: list[tuple[str, str]]) -> tuple[QFormLayout, dict[str, QL
         shown = QLabel(value)
         shown.setObjectName("detailValue")
         shown.setWordWrap(True)
-        shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        shown.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        shown.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        shown.setProperty("tabStop", True)  # its focus frame (resources/style.qss)
         shown.setAccessibleName(f"{label} : {value}")
         caption = QLabel(label)
         caption.setWordWrap(True)
         form.addRow(caption, shown)
+        caption.setBuddy(None)  # the value says its label itself: not read twice
         values[label] = shown
     return form, values

@@ -275,6 +275,13 @@ class MainWindow(QMainWindow):
         previous = self.stack.currentWidget()
         if self.stack.indexOf(page) < 0:
             self.stack.addWidget(page)
+        # The new page shows beside the old one for an instant and takes the focus there,
+        # so that it goes straight to its place: a page hidden with the focus in it hands
+        # it to the next button (« Accueil »), which a screen reader would say each time.
+        focused = QApplication.focusWidget()
+        if previous is not None and focused is not None and previous.isAncestorOf(focused):
+            page.show()
+            page.on_shown()
         self.stack.setCurrentWidget(page)
         if page is not self._message_page:
             self.clear_message()
@@ -374,6 +381,11 @@ class MainWindow(QMainWindow):
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
         self.message.show()
+        # The message takes room from the page: what has the focus stays in sight.
+        page, focused = self.stack.currentWidget(), QApplication.focusWidget()
+        if isinstance(page, Page) and focused is not None and page.isAncestorOf(focused):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            page.ensureWidgetVisible(focused, 16, 16)
 
     def clear_message(self) -> None:
         self._message_page = None

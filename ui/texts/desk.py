@@ -56,6 +56,10 @@ PERSON_ERRORS = {
 }
 
 
+def errors_to_correct(count: int) -> str:
+    return "Une case à corriger" if count == 1 else f"{count} cases à corriger"
+
+
 def age_refused(age_min: int, age_max: int, year: int) -> str:
     return f"En {year}, le pass'Sport est pour les jeunes de {age_min} à {age_max} ans."
 
