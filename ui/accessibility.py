@@ -41,10 +41,11 @@ class Heading(QLabel):
 
 
 class Notice(QWidget):
-    """What was just said to screen readers, as a notification of the window: it appears
-    (an empty pixel, out of any layout; the page shows the same words) each time there is something to say, and Orca speaks a
-    notification that appears. What is said within one turn of the event loop is said
-    together, after the focus has moved: the last thing heard is the whole message."""
+    """What was just said to screen readers, as a notification of the window. It appears
+    (an empty pixel, out of any layout; the page shows the same words) each time there is
+    something to say, and Orca speaks a notification that appears. What is said within
+    one turn of the event loop is said together, after the focus has moved: the last
+    thing heard is the whole message."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
@@ -71,10 +72,6 @@ class Notice(QWidget):
         self.hide()
         self.setAccessibleName(text)  # its name only: it shows no text of its own
         self.show()
-
-    def said(self) -> str:
-        """The last thing said (for the tests)."""
-        return self.accessibleName()
 
 
 _ROLES = {Heading: QAccessible.Role.Heading, Notice: QAccessible.Role.Notification}

@@ -279,7 +279,8 @@ class MainWindow(QMainWindow):
         # so that it goes straight to its place: a page hidden with the focus in it hands
         # it to the next button (« Accueil »), which a screen reader would say each time.
         focused = QApplication.focusWidget()
-        if previous is not None and focused is not None and previous.isAncestorOf(focused):
+        early = previous is not None and focused is not None and previous.isAncestorOf(focused)
+        if early:
             page.show()
             page.on_shown()
         self.stack.setCurrentWidget(page)
@@ -293,7 +294,9 @@ class MainWindow(QMainWindow):
                 self.stack.removeWidget(widget)
                 widget.setParent(None)
         self.home_button.setVisible(page is not self.home and self.desk.club_profile() is not None)
-        page.on_shown()
+        if not early:
+            page.on_shown()
+        self._focus_in_sight()
 
     def go_home(self) -> None:
         if self.desk.club_profile() is None:
@@ -381,7 +384,10 @@ class MainWindow(QMainWindow):
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
         self.message.show()
-        # The message takes room from the page: what has the focus stays in sight.
+        self._focus_in_sight()  # the message takes room from the page
+
+    def _focus_in_sight(self) -> None:
+        """What has the focus on the page is in sight, once the page is laid out."""
         page, focused = self.stack.currentWidget(), QApplication.focusWidget()
         if isinstance(page, Page) and focused is not None and page.isAncestorOf(focused):
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
