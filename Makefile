@@ -22,7 +22,7 @@ CONSTRAINTS := requirements/constraints.txt
 # file or keyring. WORKERS=0 runs it in this one process.
 WORKERS ?= auto
 
-.PHONY: run test suite screen-reader-tools lint bench build smoke lock clean screenshots deb check-workflows
+.PHONY: run test suite screen-reader-tools orca-transcript lint bench build smoke lock clean screenshots deb check-workflows
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -58,6 +58,13 @@ screen-reader-tools:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! dpkg -s $(SCREEN_READER_PACKAGES) >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SCREEN_READER_PACKAGES) >/dev/null; \
 	fi
+
+# What Orca itself says over the desk flow (docs/accessibility.md), with Debian's orca.
+orca-transcript: $(VENV)/.installed-test screen-reader-tools
+	@if [ "$$(id -u)" = 0 ] && ! command -v orca >/dev/null; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq orca locales >/dev/null; \
+	fi
+	$(BIN)/python -m tests.orca_transcript
 
 suite: $(VENV)/.installed-test screen-reader-tools
 	@$(BIN)/python -c 'import sys; print("The suite on Python", sys.version.split()[0])'

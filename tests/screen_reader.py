@@ -29,6 +29,19 @@ PACKAGES = {
     "xdotool": "xdotool",
     LAUNCHER: "at-spi2-core",
 }
+# Orca, its debug log written line by line (it keeps 8 KB back otherwise), so that what it
+# says can be read as it says it.
+ORCA_LINE_BY_LINE = """
+import builtins, runpy, sys
+plain = builtins.open
+def line_by_line(file, mode="r", buffering=-1, *args, **options):
+    if "w" in mode and "b" not in mode and buffering == -1:
+        buffering = 1
+    return plain(file, mode, buffering, *args, **options)
+builtins.open = line_by_line
+sys.argv[0] = "orca"
+runpy.run_path("/usr/bin/orca", run_name="__main__")
+"""
 WAIT_S = 60  # far above any answer; reached only when the awaited event never comes
 
 Event = dict
@@ -106,8 +119,9 @@ class ScreenReader:
         prefs = self.folder / "orca"
         prefs.mkdir(exist_ok=True)
         env = {**self.env, "HOME": str(self.folder), "GTK_USE_PORTAL": "0"}
+        options = ["--replace", "--user-prefs", str(prefs), "--debug-file", str(log)]
         orca = self._spawn(
-            ["orca", "--replace", "--user-prefs", str(prefs), "--debug-file", str(log)],
+            [SYSTEM_PYTHON, "-c", ORCA_LINE_BY_LINE, *options],
             env=env,
             stderr=self._file("orca.err"),
         )
@@ -232,6 +246,10 @@ class ScreenReader:
         self._xdotool("sleep", "0.4", "key", "--clearmodifiers", *names)
 
     def type(self, text: str) -> None:
+        """Text typed key by key. ASCII only: for a character its keyboard lacks (é),
+        xdotool changes the keyboard's map for that key, and the program may read the key
+        before it hears of the new map (accents are typed in the offscreen tests)."""
+        assert text.isascii(), f"{text!r}: xdotool may lose what the keyboard lacks"
         self._xdotool("type", "--delay", "15", text)
 
     def _xdotool(self, *args: str) -> None:
@@ -246,4 +264,14 @@ def said(event: Event) -> str:
     """What a screen reader says of a focused object: its name, role and description."""
     return " ".join(
         p for p in (event.get("name"), event.get("role"), event.get("description")) if p
+    )
+
+
+def notified(since_text: str):
+    """A notification appears whose name holds ``since_text``."""
+    return lambda e: (
+        e["type"] == "object:state-changed:showing"
+        and e["detail1"] == 1
+        and e.get("role") == "notification"
+        and since_text in e.get("name", "")
     )

@@ -57,7 +57,7 @@ def current(window):
     return window.stack.currentWidget()
 
 
-def validate(keys: Keyboard, code: str, last: str, first: str, born: str) -> None:
+def to_review(keys: Keyboard, code: str, last: str, first: str, born: str) -> None:
     keys.type(code)
     keys.type(last)
     keys.press(Qt.Key.Key_Tab)
@@ -65,6 +65,10 @@ def validate(keys: Keyboard, code: str, last: str, first: str, born: str) -> Non
     keys.press(Qt.Key.Key_Tab)
     keys.type(born)
     keys.press(Qt.Key.Key_Return)
+
+
+def validate(keys: Keyboard, code: str, last: str, first: str, born: str) -> None:
+    to_review(keys, code, last, first, born)
     keys.press(Qt.Key.Key_Return)
 
 
@@ -102,6 +106,19 @@ def test_a_code_is_validated_from_home_with_four_keys_beyond_the_data(qtbot, win
     page = current(window)
     assert isinstance(page, CodePage) and page.code.text() == ""
     assert QApplication.focusWidget() is page.code.edit
+
+
+def test_enter_confirms_the_review_also_from_a_detail_read_with_tab(qtbot, window, desk):
+    keys = Keyboard(qtbot)
+    to_review(keys, "25abcdefgh", "Martin", "Léa", "15032012")
+    review = current(window)
+    assert isinstance(review, ReviewPage)
+    detail = review.values["Jeune"]
+    while QApplication.focusWidget() is not detail:
+        keys.press(Qt.Key.Key_Tab)
+    keys.press(Qt.Key.Key_Return)
+    assert isinstance(current(window), ResultPage)
+    assert len(desk.find("")) == 1
 
 
 def test_a_scanner_typing_the_code_then_enter_lands_on_the_person_form(qtbot, window):

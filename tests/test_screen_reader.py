@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tests.screen_reader import ScreenReader, missing_packages, said
+from tests.screen_reader import Event, ScreenReader, missing_packages, notified, said
 from tests.screen_reader_child import PASSPHRASE
 
 pytestmark = pytest.mark.skipif(
@@ -34,23 +34,56 @@ def reader(tmp_path):
         reader.close()
 
 
-def notified(since_text: str):
-    """A notification appears whose name holds ``since_text``."""
+def described(name: str, description: str):
+    """The object named ``name`` now has ``description`` (where a field's error is)."""
     return lambda e: (
-        e["type"] == "object:state-changed:showing"
-        and e["detail1"] == 1
-        and e.get("role") == "notification"
-        and since_text in e.get("name", "")
+        e["type"] == "object:property-change:accessible-description"
+        and e.get("name") == name
+        and e["data"] == description
     )
 
 
+def arrives(reader: ScreenReader, start: int, what: str) -> Event:
+    """The next focus, which Orca must take as news: no caret event of the same field
+    may come before it (Orca takes such a field as known, and says nothing)."""
+    focus = reader.focus(start, what)
+    with reader._changed:
+        before = reader.events[
+            start : next(i for i in range(start, len(reader.events)) if reader.events[i] is focus)
+        ]
+    early = [
+        e
+        for e in before
+        if e["type"] == "object:text-caret-moved"
+        and (e.get("name"), e.get("role")) == (focus["name"], focus["role"])
+    ]
+    assert not early, f"a caret event came before the focus of {said(focus)}: {early}"
+    return focus
+
+
 def open_data(reader: ScreenReader) -> None:
-    field = reader.focus(0, "the passphrase field")
+    """The passphrase typed (and a typo mended), checked off the bus, then Enter."""
+    field = arrives(reader, 0, "the passphrase field")
     assert field["role"] == "password text" and field["name"] == "Phrase secrète"
     start = reader.mark()
     reader.type(PASSPHRASE)
     reader.keys("BackSpace")
     reader.type(PASSPHRASE[-1])
+    last = len(PASSPHRASE) - 1
+    reader.wait(
+        lambda e: e["type"] == "object:text-changed:insert" and e["detail1"] == last,
+        start,
+        "the last character typed",
+    )
+    typed = [
+        e
+        for e in reader.events
+        if e.get("role") == "password text" and e["type"].startswith("object:text-changed")
+    ]
+    assert typed and {e["data"] for e in typed} == {"•"}, "the secret's characters on the bus"
+    keys = [e for e in reader.events if e["type"] == "key" and e["data"]]
+    assert keys and not [e for e in keys if e["data"] in PASSPHRASE], "its keys on the bus"
+    start = reader.mark()
     reader.keys("Return")
     home = reader.focus(start, "the home screen")
     assert home["name"] == "Valider un pass'Sport"
@@ -62,30 +95,85 @@ def open_data(reader: ScreenReader) -> None:
 
 def test_the_passphrase_never_reaches_the_bus_and_each_page_is_said_on_arrival(reader):
     open_data(reader)
-    secret_events = [
-        e
-        for e in reader.events
-        if e.get("role") == "password text" and e["type"].startswith("object:text-changed")
-    ]
-    assert secret_events and {e["data"] for e in secret_events} == {"•"}
-    assert not [
-        e for e in reader.events if e["type"] == "key" and e["data"] and e["data"] in PASSPHRASE
-    ]
     reader.stop_hearing_keys()
 
     # F2: the code page, straight to its field, and said what it is for.
     start = reader.mark()
     reader.keys("F2")
-    focus = reader.focus(start, "the code field")
+    focus = arrives(reader, start, "the code field")
     assert focus["name"] == "Code pass'Sport", reader.heard(start)
     reader.wait(notified("Tapez ou scannez le code"), start, "the code page said")
 
     # A complete code moves on by itself: the young person page is said.
     start = reader.mark()
     reader.type(CODE)
-    focus = reader.focus(start, "the name field")
+    focus = arrives(reader, start, "the name field")
     assert focus["name"] == "Nom", f"the focus passed through {said(focus)}"
     reader.wait(notified("Recopiez le nom"), start, "the young person page said")
+
+
+def test_errors_the_review_the_result_and_a_duplicate_are_said(reader):
+    open_data(reader)
+    reader.stop_hearing_keys()
+    start = reader.mark()
+    reader.keys("F2")
+    arrives(reader, start, "the code field")
+    reader.type(CODE)
+    arrives(reader, start, "the name field")
+
+    # The volunteer's Enter on the empty form: every error said at once, with its field.
+    start = reader.mark()
+    reader.keys_after_a_pause("Return")
+    error = reader.wait(notified("3 cases à corriger"), start, "the errors said")
+    for field in ("Nom", "Prénom", "Date de naissance"):
+        assert f"{field}" in error["name"], error["name"]
+    # Each field carries its error, and loses it once corrected.
+    start = reader.mark()
+    reader.type("Martin")
+    reader.wait(described("Nom", ""), start, "the corrected field's error gone")
+    reader.keys("Tab")
+    focus = arrives(reader, start, "the first name field")
+    assert said(focus) == "Prénom text Cette case est obligatoire."
+    reader.type("Lea")
+    reader.keys("Tab")
+    reader.type("15032012")
+
+    # The review: said on arrival, and each detail a stop of Tab, read with its label.
+    start = reader.mark()
+    reader.keys("Return")
+    reader.wait(notified("Vérifiez avant d'enregistrer"), start, "the review said")
+    assert reader.focus(start, "Confirmer")["name"] == "Confirmer"
+    details = []
+    while len(details) < 5:
+        start = reader.mark()
+        reader.keys("Tab")
+        focus = reader.focus(start, "the next stop")
+        if focus["role"] == "label":
+            details.append(focus["name"])
+    assert details[:3] == [
+        "Code : 25-ABCD-EFGH",
+        "Jeune : Lea Martin",
+        "Né ou née le : 15 mars 2012",
+    ]
+    assert details[4].startswith("Montant déduit : 70,00")
+
+    # Enter from a detail confirms, as the page says; the result is said.
+    start = reader.mark()
+    reader.keys("Return")
+    result = reader.wait(notified("Enregistré. Reçu numéro"), start, "the result said")
+    assert "70,00" in result["name"]
+    assert reader.focus(start, "the next step")["name"] == "Inscription suivante"
+
+    # The same code again: the duplicate is said with the receipt it has.
+    start = reader.mark()
+    reader.keys("Return")
+    arrives(reader, start, "the code field")
+    start = reader.mark()
+    reader.type(CODE)
+    duplicate = reader.wait(notified("déjà enregistré"), start, "the duplicate said")
+    assert duplicate["name"].startswith("Code pass'Sport : ")
+    receipt = result["name"].split("Reçu numéro ")[1].split(".")[0]
+    assert receipt in duplicate["name"]
 
 
 def test_titles_are_headings_and_dialogs_say_what_they_are(reader):

@@ -12,9 +12,9 @@ The checks every screen passes live with the tests (tests/a11y.py, tests/contras
 
 import sys
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
-from PySide6.QtWidgets import QAccessibleWidget, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QAccessibleWidget, QApplication, QLabel, QLineEdit, QWidget
 
 # What screen readers hear
 
@@ -84,12 +84,37 @@ def _interface(key: str, thing: QObject):
     return None
 
 
+class _CaretSettler(QObject):
+    """Each line edit tells the accessibility bus where its caret is once, right after a
+    focus has landed in its window, and so never just before it takes the focus.
+
+    Qt says where the caret is on a line edit's first change, whatever the change: its
+    length limit set, its text selected by Tab. When that comes just before the field's
+    focus, Orca 43 finds the field focused already, takes it as known and says nothing.
+    Said after the focus, or for a field the focus is not in, it is harmless."""
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
+            window = watched.window()
+            QTimer.singleShot(0, window, lambda: _settle_carets(window))
+        return False
+
+
+def _settle_carets(window: QWidget) -> None:
+    for edit in window.findChildren(QLineEdit):
+        if not edit.property("caretSettled") and not edit.hasSelectedText():
+            edit.setCursorPosition(edit.cursorPosition())
+            edit.setProperty("caretSettled", True)
+
+
 def install_roles() -> None:
-    """Once per program: Qt gives a label one role only, "label"; these get their own."""
+    """Once per program: Qt gives a label one role only, "label"; these get their own.
+    And line edits say where their caret is at a time screen readers expect."""
     app = QApplication.instance()
     if getattr(app, "_roles", False):
         return
     QAccessible.installFactory(_interface)
+    app.installEventFilter(_CaretSettler(app))
     app._roles = True
 
 

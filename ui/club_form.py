@@ -10,7 +10,7 @@ from app.errors import FormError, KnownError
 from ui.actions import attempt
 from ui.texts import club as club_texts
 from ui.texts import common as common_texts
-from ui.widgets import Field, Page
+from ui.widgets import Field, Page, limit_length
 
 
 class ClubForm(Page):
@@ -49,8 +49,8 @@ class ClubForm(Page):
             if key == "rna":
                 self.body.addWidget(self.local_law)
                 self.body.addWidget(explained)
-        self.fields["siret"].edit.setMaxLength(40)
-        self.fields["rna"].edit.setMaxLength(20)
+        limit_length(self.fields["siret"].edit, 40)
+        limit_length(self.fields["rna"].edit, 20)
         profile = desk.club_profile()
         if profile:
             self.fields["name"].edit.setText(profile.name)

@@ -178,7 +178,8 @@ class DeskFlow:
             ("activity", family.activity),
             ("fee", family.fee),
         ):
-            page.fields[key].edit.setText(value)
+            if value:  # an empty field is left untouched: see ui.widgets.limit_length
+                page.fields[key].edit.setText(value)
         page.keep_as_typed()
         if family.last_name:
             page.on_shown = page.fields["first_name"].edit.setFocus

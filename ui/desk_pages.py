@@ -4,6 +4,7 @@ Each page is a form and says what the user asked for through its signals; the
 flow (ui/desk_flow.py) decides what comes next and calls the desk.
 """
 
+import time
 from html import escape
 
 from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
@@ -24,11 +25,17 @@ from ui.style import PALETTE, current_scale, icon
 from ui.texts import codes as codes_texts
 from ui.texts import common as common_texts
 from ui.texts import desk as desk_texts
-from ui.widgets import Field, FlowLayout, Page, details_form
+from ui.widgets import Field, FlowLayout, Page, details_form, limit_length
 
 # A scanner types the code and its Enter within a few milliseconds; a person who sees the
 # page change and then presses Enter takes far longer than this.
 SCANNER_GAP_MS = 150
+
+
+def key_time_ms() -> int:
+    """When a key reaches the page, in milliseconds. Not the key event's own time: with a
+    screen reader on, Qt's bridge hands each key on as a new event whose time is 0."""
+    return time.monotonic_ns() // 1_000_000
 
 
 def button_row(*buttons: QPushButton) -> FlowLayout:
@@ -60,7 +67,7 @@ class CodePage(Page):
         font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 2)
         self.code.edit.setFont(font)
         self.code.edit.setObjectName("codeField")
-        self.code.edit.setMaxLength(400)  # a pasted sentence or a scanned address fits
+        limit_length(self.code.edit, 400)  # a pasted sentence or a scanned address fits
         self.code.edit.textEdited.connect(self._reformat)
         self.code.edit.returnPressed.connect(lambda: self.submitted.emit(self.code.text()))
         self.code.edit.installEventFilter(self)
@@ -99,7 +106,7 @@ class CodePage(Page):
 
         self.volunteer = Field(desk_texts.VOLUNTEER_LABEL)
         self.volunteer.edit.setText(volunteer)
-        self.volunteer.edit.setMaxLength(60)
+        limit_length(self.volunteer.edit, 60)
         self.body.addSpacing(24)
         self.body.addWidget(self.volunteer)
 
@@ -108,7 +115,7 @@ class CodePage(Page):
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.KeyPress:
-            self.last_key_ms = event.timestamp()
+            self.last_key_ms = key_time_ms()
         return False
 
     def unsaved_work(self) -> bool:
@@ -184,8 +191,8 @@ class PersonPage(Page):
         parent=None,
         code_typed_ms: int | None = None,
     ) -> None:
-        """``code_typed_ms``: when the last key of the code that led here was typed (the
-        time of key events), to tell a scanner's Enter from the volunteer's."""
+        """``code_typed_ms``: when the last key of the code that led here was typed
+        (:func:`key_time_ms`), to tell a scanner's Enter from the volunteer's."""
         super().__init__(title, intro, parent)
         self.fields: dict[str, Field] = {}
         # Rows of fields side by side, in the order of the Tab key.
@@ -207,13 +214,13 @@ class PersonPage(Page):
         for row, pairs in enumerate(rows):
             for column, (key, label) in enumerate(pairs):
                 field = Field(label)
-                field.edit.setMaxLength(200)
+                limit_length(field.edit, 200)
                 field.edit.returnPressed.connect(self._enter)
                 field.edit.installEventFilter(self)
                 self.fields[key] = field
                 grid.addWidget(field, row, column)
         self.body.addLayout(grid)
-        self.fields["birth_date"].edit.setMaxLength(12)
+        limit_length(self.fields["birth_date"].edit, 12)
         completer = QCompleter(QStringListModel(names, self), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.fields["last_name"].edit.setCompleter(completer)
@@ -237,7 +244,7 @@ class PersonPage(Page):
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._enter_ms = event.timestamp()
+                self._enter_ms = key_time_ms()
             else:
                 self._code_typed_ms = None  # typing here: any Enter from now on is a request
         return False
@@ -304,6 +311,14 @@ class ReviewPage(Page):
 
     def on_shown(self) -> None:
         self.confirm_button.setFocus()
+
+    def keyPressEvent(self, event) -> None:
+        """Enter confirms, as the page says, also from a detail read with Tab (a button
+        with the focus takes its own Enter first)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.confirm_button.click()
+            return
+        super().keyPressEvent(event)
 
     def unsaved_work(self) -> bool:
         return self.pending

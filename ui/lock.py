@@ -18,7 +18,7 @@ from ui.actions import attempt
 from ui.desk_pages import button_row
 from ui.texts import common as common_texts
 from ui.texts import lock as lock_texts
-from ui.widgets import Field, Page
+from ui.widgets import Field, Page, limit_length
 
 # What counts as using the desk: a key, a click, the wheel, a touch. A pointer that only
 # moves (a bumped table) does not.
@@ -61,7 +61,7 @@ class LockOverlay(QWidget):
         layout.addWidget(self.notice)
         self.pin = Field(lock_texts.LOCK_PIN, secret=True)
         # A PIN, or the recovery sheet's phrase when it is forgotten (with its spaces).
-        self.pin.edit.setMaxLength(48)
+        limit_length(self.pin.edit, 48)
         self.pin.edit.returnPressed.connect(self._try)
         self.pin.edit.setAccessibleDescription(lock_texts.LOCK_FORGOTTEN)
         layout.addWidget(self.pin)
@@ -228,10 +228,10 @@ class LockSettingsPage(Page):
         self._desk = desk
         self._on_done = on_done
         self.pin = Field(lock_texts.LOCK_NEW_PIN, secret=True)
-        self.pin.edit.setMaxLength(8)
+        limit_length(self.pin.edit, 8)
         self.minutes = Field(lock_texts.LOCK_MINUTES)
         self.minutes.edit.setText(str(desk.lock_minutes() or 5))
-        self.minutes.edit.setMaxLength(3)
+        limit_length(self.minutes.edit, 3)
         for field in (self.pin, self.minutes):
             field.edit.returnPressed.connect(self.save)
             self.body.addWidget(field)

@@ -14,7 +14,7 @@ from ui.records import ValidationList, summary_line
 from ui.texts import desk as desk_texts
 from ui.texts import errors as errors_texts
 from ui.texts import national as national_texts
-from ui.widgets import Field, Page
+from ui.widgets import Field, Page, limit_length
 
 
 def enrol_error(error: BaseException) -> str:
@@ -53,9 +53,9 @@ class EnrolPage(Page):
         self.no_keyring = None if keyring_available() else self._no_keyring_notice()
         self.url = Field(national_texts.ENROL_URL)
         self.url.edit.setText(api_url)
-        self.url.edit.setMaxLength(200)
+        limit_length(self.url.edit, 200)
         self.code = Field(national_texts.ENROL_CODE)
-        self.code.edit.setMaxLength(40)
+        limit_length(self.code.edit, 40)
         self.body.addWidget(self.url)
         self.body.addWidget(self.code)
         self.button = QPushButton(national_texts.ENROL_BUTTON)

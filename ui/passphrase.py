@@ -14,12 +14,12 @@ from ui.desk_pages import button_row
 from ui.style import current_scale
 from ui.texts import common as common_texts
 from ui.texts import keys as keys_texts
-from ui.widgets import Field, Page
+from ui.widgets import Field, Page, limit_length
 
 
 def _hidden_field(label: str) -> Field:
     field = Field(label, secret=True)
-    field.edit.setMaxLength(200)
+    limit_length(field.edit, 200)
     return field
 
 

@@ -12,7 +12,7 @@ from ui.passphrase import paragraph
 from ui.style import current_scale
 from ui.texts import common as common_texts
 from ui.texts import keys as keys_texts
-from ui.widgets import Field, Page
+from ui.widgets import Field, Page, limit_length
 
 # What the dialog is about: the reasons of app.keys.KeyProblem, and a passphrase forgotten.
 KEY_MISSING = "key_missing"
@@ -50,7 +50,7 @@ class RecoveryDialog(QDialog):
         if what:
             body.addWidget(paragraph(what))
         self.field = Field(keys_texts.RECOVERY_FIELD)
-        self.field.edit.setMaxLength(200)
+        limit_length(self.field.edit, 200)
         self.field.edit.setAccessibleDescription(keys_texts.RECOVERY_HINT)
         self.open_button = QPushButton(keys_texts.RECOVERY_OPEN)
         self.open_button.clicked.connect(self._open)

@@ -1,7 +1,7 @@
 """Small building blocks shared by the screens."""
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -44,6 +44,29 @@ class BigButton(QPushButton):
 MASK = "\u2022"  # what Qt holds of each character of a secret
 
 
+class _LengthLimit(QValidator):
+    """At most ``size`` characters: a longer text (a paste, a scan) is cut."""
+
+    def __init__(self, size: int, parent: QObject) -> None:
+        super().__init__(parent)
+        self.size = size
+
+    def validate(self, text: str, pos: int):
+        return QValidator.State.Acceptable, text[: self.size], min(pos, self.size)
+
+
+def limit_length(edit: QLineEdit, size: int) -> None:
+    """At most ``size`` characters in ``edit``. Not ``setMaxLength``: its first use tells
+    the accessibility bus that the caret moved, before the page is shown. Orca then takes
+    the field as already known and says nothing when it takes the focus."""
+    edit.setValidator(_LengthLimit(size, edit))
+
+
+def length_limit(edit: QLineEdit) -> int:
+    limit = edit.validator()
+    return limit.size if isinstance(limit, _LengthLimit) else edit.maxLength()
+
+
 class SecretEdit(QLineEdit):
     """A field for a passphrase or a PIN whose characters Qt itself never holds.
 
@@ -66,7 +89,7 @@ class SecretEdit(QLineEdit):
         return self._secret
 
     def setText(self, text: str) -> None:
-        self._secret = text[: self.maxLength()]
+        self._secret = text[: length_limit(self)]
         super().setText(MASK * len(self._secret))
 
     def clear(self) -> None:
@@ -116,7 +139,7 @@ class SecretEdit(QLineEdit):
 
     def _insert(self, typed: str) -> None:
         start, end = self._range()
-        room = self.maxLength() - (len(self._secret) - (end - start))
+        room = length_limit(self) - (len(self._secret) - (end - start))
         typed = typed[: max(0, room)]
         self._secret = self._secret[:start] + typed + self._secret[end:]
         super().insert(MASK * len(typed))
