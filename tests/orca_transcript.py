@@ -31,7 +31,7 @@ class Transcript:
         self.steps: list[tuple[str, list[str]]] = []
 
     def spoken(self) -> list[str]:
-        """Each sentence Orca spoke, in order; the keys it echoed as ``*touches : …*``."""
+        """Each sentence Orca spoke, in order; what it echoed of the typing as ``*écho : …*``."""
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         lines: list[str] = []
         keys: list[str] = []
@@ -62,9 +62,20 @@ class Transcript:
         self.steps.append((what, lines))
 
 
+def telling(text: str):
+    """The focus lands on an object whose description holds ``text``, or the focused
+    object's description comes to hold it."""
+    return lambda e: (
+        e["type"]
+        in ("object:state-changed:focused", "object:property-change:accessible-description")
+        and "focused" in e.get("states", ())
+        and text in (e.get("description") or "")
+    )
+
+
 def keys_line(keys: list[str]) -> str:
     shown = [key for key in keys if key not in ("maj gauche", "maj droite")]
-    return f"*touches : {' '.join(shown)}*"
+    return f"*écho : {' '.join(shown)}*"
 
 
 def french_locale(folder: Path) -> dict:
@@ -101,21 +112,19 @@ def run(folder: Path) -> list[tuple[str, list[str]]]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Orca never spoke: see {log}")
             time.sleep(0.2)
-        transcript.step("Orca démarre")
-        # Orca came after the dialog: Tab and back, as a user does to hear where they are.
-        step("La phrase secrète est demandée", lambda: reader.keys("Tab", "shift+Tab"))
+        transcript.step("Orca démarre : la phrase secrète est demandée")
         reader.stop_hearing_keys()
         step(
             "La phrase secrète est tapée",
             lambda: reader.type(PASSPHRASE),
             lambda e: e["type"] == "object:text-changed:insert" and e["detail1"] == 13,
         )
-        step("Entrée : l'accueil", lambda: reader.keys("Return"), notified("Que voulez-vous"))
-        step("F2 : la page du code", lambda: reader.keys("F2"), notified("Tapez ou scannez"))
+        step("Entrée : l'accueil", lambda: reader.keys("Return"), telling("Que voulez-vous"))
+        step("F2 : la page du code", lambda: reader.keys("F2"), telling("Tapez ou scannez"))
         step(
             "Le code tapé ; complet, il passe seul à la page du jeune",
             lambda: reader.type(CODE),
-            notified("Recopiez le nom"),
+            telling("Recopiez le nom"),
         )
         step(
             "Entrée sur le formulaire vide : les erreurs",
@@ -127,11 +136,11 @@ def run(folder: Path) -> list[tuple[str, list[str]]]:
         step(
             "La date de naissance, puis Entrée : la vérification",
             lambda: (reader.type("15032012"), reader.keys("Return")),
-            notified("Vérifiez avant"),
+            telling("Vérifiez avant"),
         )
         for _ in range(4):
             step("Tab", lambda: reader.keys("Tab"))
-        step("Entrée : enregistré", lambda: reader.keys("Return"), notified("Enregistré"))
+        step("Entrée : enregistré", lambda: reader.keys("Return"), telling("Enregistré"))
         step("Entrée : inscription suivante", lambda: reader.keys("Return"))
         step(
             "Le même code une seconde fois : le doublon",

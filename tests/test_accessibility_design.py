@@ -165,13 +165,29 @@ def desk_window(qtbot, clock):
     ctx.close()
 
 
-def test_the_result_and_each_screen_are_announced(qtbot, desk_window, heard):
-    validate(Keyboard(qtbot), "25abcdefgh", "Martin", "Léa", "15032012")
+def test_each_screen_and_the_result_are_said_with_the_focus_they_bring(qtbot, desk_window, heard):
+    """Every screen reader reads the description of the widget that takes the focus: a
+    screen that comes up is said there, once, and the widget has its own back after."""
+    keys = Keyboard(qtbot)
+    keys.type("25abcdefgh")
+    name = QApplication.focusWidget()
+    assert name.accessibleDescription() == (
+        "Le jeune. Recopiez le nom, le prénom et la date de naissance du jeune."
+    )
+    keys.type("Martin")
+    keys.press(Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: name.accessibleDescription() == "")
+    keys.type("Léa")
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("15032012")
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_Return)
     assert isinstance(desk_window.page, ResultPage)
-    texts = [text for text, _ in heard]
-    assert "Le jeune. Recopiez le nom, le prénom et la date de naissance du jeune." in texts
-    result = next(text for text in texts if text.startswith("Enregistré."))
-    assert "Reçu numéro" in result and "70,00\u00a0€" in result
+    result = QApplication.focusWidget()
+    assert result is desk_window.page.next_button
+    assert result.accessibleDescription().startswith("Enregistré. Reçu numéro")
+    assert "70,00\u00a0€" in result.accessibleDescription()
+    assert not heard, "said with the focus, not announced a second time"
 
 
 def test_an_error_is_announced_at_once_and_only_once(qtbot, desk_window, heard):

@@ -4,17 +4,21 @@
   announcement (UI Automation notifications on Windows, newer AT-SPI readers), and the
   window's :class:`Notice`, a notification that appears, which Orca and the readers that
   ignore announcements speak.
-- ``install_roles`` gives page titles the heading role and the notice its own.
+- ``arrive`` says a screen that comes up with the widget its focus lands on.
+- ``install`` gives page titles the heading role and the notice its own, and watches the
+  focus for ``arrive`` and for the carets of line edits.
 - ``Sounds`` plays a short sound for a success or a failure, when the setting is on.
 
 The checks every screen passes live with the tests (tests/a11y.py, tests/contrast.py).
 """
 
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QAccessibleWidget, QApplication, QLabel, QLineEdit, QWidget
+from shiboken6 import isValid
 
 # What screen readers hear
 
@@ -84,20 +88,53 @@ def _interface(key: str, thing: QObject):
     return None
 
 
-class _CaretSettler(QObject):
-    """Each line edit tells the accessibility bus where its caret is once, right after a
-    focus has landed in its window, and so never just before it takes the focus.
+class _FocusWatcher(QObject):
+    """Watches where the focus lands, for two things screen readers need.
 
-    Qt says where the caret is on a line edit's first change, whatever the change: its
-    length limit set, its text selected by Tab. When that comes just before the field's
-    focus, Orca 43 finds the field focused already, takes it as known and says nothing.
-    Said after the focus, or for a field the focus is not in, it is harmless."""
+    - **Where a screen is, said with its first focus.** The page that comes up is said as
+      the description of the widget its focus lands on, set just before the focus is
+      told, so every screen reader reads it with that widget ("Nom, texte. Le jeune.
+      Recopiez le nom…"). The widget gets its own description back once the focus has
+      moved on (after, so that the change is not read as news).
+    - **Carets told after the focus.** Qt says where a line edit's caret is on its first
+      change, whatever the change: its text selected by Tab, say. Just before the field's
+      focus, Orca 43 then finds the field focused already, takes it as known and says
+      nothing. Each line edit says it once, right after a focus has landed in its window.
+    """
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.arrival: tuple[QWidget, str] | None = None  # a page, said with its focus
+        self.carrier: tuple[QWidget, str, str] | None = None  # widget, said, its own
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
             window = watched.window()
             QTimer.singleShot(0, window, lambda: _settle_carets(window))
+            if self.carrier is not None and self.carrier[0] is not watched:
+                carrier, self.carrier = self.carrier, None
+                if isValid(carrier[0]):  # not gone with its page
+                    QTimer.singleShot(0, carrier[0], lambda: _give_back(*carrier))
+            if self.arrival is not None and _within(watched, self.arrival[0]):
+                self.carry(watched)
         return False
+
+    def carry(self, widget: QWidget) -> None:
+        """The page that came up said as ``widget``'s description, until the focus leaves."""
+        text, self.arrival = self.arrival[1], None
+        own = widget.accessibleDescription()
+        said = spoken([text, own])
+        widget.setAccessibleDescription(said)
+        self.carrier = (widget, said, own)
+
+
+def _within(widget: QWidget, page: QWidget) -> bool:
+    return isValid(page) and (widget is page or page.isAncestorOf(widget))
+
+
+def _give_back(widget: QWidget, said: str, own: str) -> None:
+    if widget.accessibleDescription() == said:  # not changed since (an error, say)
+        widget.setAccessibleDescription(own)
 
 
 def _settle_carets(window: QWidget) -> None:
@@ -107,15 +144,37 @@ def _settle_carets(window: QWidget) -> None:
             edit.setProperty("caretSettled", True)
 
 
-def install_roles() -> None:
-    """Once per program: Qt gives a label one role only, "label"; these get their own.
-    And line edits say where their caret is at a time screen readers expect."""
+def _watcher() -> _FocusWatcher:
+    install()
+    return QApplication.instance().findChild(_FocusWatcher)
+
+
+def arrive(page: QWidget, text: str, kind: str, bring_focus: Callable[[], None]) -> None:
+    """``page`` comes up: ``bring_focus`` puts the focus in it, and ``text`` is said with
+    the widget the focus lands on. In a window not active yet, that is when it becomes
+    active. If the focus was there already, that widget's description changes, which
+    screen readers say of the focus; with no focus in the page, ``text`` is announced."""
+    watcher = _watcher()
+    watcher.arrival = (page, text) if text else None
+    bring_focus()
+    if watcher.arrival is None or not page.window().isActiveWindow():
+        return
+    focused = QApplication.focusWidget()
+    if focused is not None and _within(focused, page):
+        watcher.carry(focused)
+    else:
+        watcher.arrival = None
+        announce(page, text, kind)
+
+
+def install() -> None:
+    """Once per program: Qt gives a label one role only, "label", and these get their
+    own; and the focus is watched (:class:`_FocusWatcher`)."""
     app = QApplication.instance()
-    if getattr(app, "_roles", False):
+    if app.findChild(_FocusWatcher) is not None:
         return
     QAccessible.installFactory(_interface)
-    app.installEventFilter(_CaretSettler(app))
-    app._roles = True
+    app.installEventFilter(_FocusWatcher(app))
 
 
 def spoken(parts: list[str]) -> str:

@@ -14,7 +14,7 @@ from app.desk import Desk
 from app.errors import KnownError
 from app.paths import Paths
 from app.settings import Settings
-from ui.accessibility import install_roles
+from ui.accessibility import install
 from ui.shell import Shell, SingleInstance
 from ui.style import apply_design, icon
 from ui.texts import common as common_texts
@@ -25,7 +25,7 @@ from ui.window import MainWindow
 def make_application(argv: list[str], scale: float = 1.0) -> QApplication:
     app = QApplication.instance() or QApplication(argv)
     _speak_french(app)
-    install_roles()
+    install()
     app.setApplicationName(common_texts.APP_TITLE)
     app.setOrganizationName("passsport-club")
     # The program's own icon in the task bar and the window switcher; on Linux the desktop

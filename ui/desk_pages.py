@@ -395,9 +395,8 @@ class ResultPage(Page):
     def text(self) -> str:
         return "\n".join([self.headline.text(), *(label.text() for label in self.lines)])
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        announce(self, spoken(self.text().split("\n")), self._kind)
+    def arrival(self) -> tuple[str, str]:
+        return spoken(self.text().split("\n")), self._kind
 
     def on_shown(self) -> None:
         self.next_button.setFocus()

@@ -342,7 +342,7 @@ class FlowLayout(ItemLayout):
 class Page(QScrollArea):
     """One screen: a title, an optional introduction, its content; scrolls when text is large.
 
-    When it comes up, screen readers hear its title and introduction.
+    When it comes up, screen readers hear its title and introduction (``arrival``).
     """
 
     def __init__(self, title: str, intro: str = "", parent=None) -> None:
@@ -383,10 +383,10 @@ class Page(QScrollArea):
             wide = self.column.fontMetrics().averageCharWidth() * COLUMN_CHARACTERS
             self.column.setMaximumWidth(max(COLUMN_WIDTH, wide))
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
+    def arrival(self) -> tuple[str, str]:
+        """What screen readers hear as the page comes up, and its kind (ui.accessibility)."""
         shown = [label.text() for label in (self.title, self.intro) if label.isVisibleTo(self)]
-        announce(self, spoken(shown))
+        return spoken(shown), "info"
 
     takes_code = False  # whether a code typed or scanned here starts a validation
 

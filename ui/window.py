@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from app.club import ClubProfile
 from sync.status import SyncStatus
 from ui.about_page import AboutPage
-from ui.accessibility import announce
+from ui.accessibility import announce, arrive, install
 from ui.actions import attempt
 from ui.club_form import ClubForm
 from ui.desk_flow import DeskFlow
@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         parent=None,
     ) -> None:
         super().__init__(parent)
+        install()  # what screen readers need, once per program
         self.services = services
         self.desk = desk = services.desk
         self.settings = settings = services.settings
@@ -268,7 +269,7 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         # Once the window is on screen, so that the focus lands on a visible widget.
-        QTimer.singleShot(0, self.stack.currentWidget().on_shown)
+        QTimer.singleShot(0, self, lambda: self._arrive(self.stack.currentWidget()))
 
     # Navigation
     def show_page(self, page: Page) -> None:
@@ -282,7 +283,7 @@ class MainWindow(QMainWindow):
         early = previous is not None and focused is not None and previous.isAncestorOf(focused)
         if early:
             page.show()
-            page.on_shown()
+            self._arrive(page)
         self.stack.setCurrentWidget(page)
         if page is not self._message_page:
             self.clear_message()
@@ -295,8 +296,13 @@ class MainWindow(QMainWindow):
                 widget.setParent(None)
         self.home_button.setVisible(page is not self.home and self.desk.club_profile() is not None)
         if not early:
-            page.on_shown()
+            self._arrive(page)
         self._focus_in_sight()
+
+    def _arrive(self, page: Page) -> None:
+        """The focus to where work starts on ``page``, and the page said with it."""
+        text, kind = page.arrival()
+        arrive(page, text, kind, page.on_shown)
 
     def go_home(self) -> None:
         if self.desk.club_profile() is None:
