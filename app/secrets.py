@@ -8,13 +8,18 @@ backend (``keyrings.alt`` and the like) is refused whatever priority it claims. 
 program then says so, works offline, and protects the database key with a passphrase
 instead. When keyring chains several backends, the first secure one of the chain is
 used alone, so that a secret is never written to the others.
+
+keyring is imported when a secret is first asked for: importing it takes a fifth of a
+second, which a process that never needs a secret (a bench child, a store opened with its
+key) does not pay.
 """
 
-import keyring
-import keyring.errors
-from keyring.backends.chainer import ChainerBackend
+from collections.abc import Callable
+from typing import TypeVar
 
 from app.errors import KnownError
+
+T = TypeVar("T")
 
 SERVICE = "passsport-club"
 # The system keyrings, by module and class: Windows Credential Manager, the macOS
@@ -53,6 +58,8 @@ def is_secure(backend: object) -> bool:
 def choose_backend(backend: object) -> object:
     """The backend to keep secrets in, given keyring's choice: itself if it is secure, the
     first secure one of a chain; raises :class:`KeyringUnavailable` when there is none."""
+    from keyring.backends.chainer import ChainerBackend
+
     candidates = backend.backends if isinstance(backend, ChainerBackend) else [backend]
     for candidate in candidates:
         if is_secure(candidate):
@@ -61,7 +68,19 @@ def choose_backend(backend: object) -> object:
 
 
 def _backend():
+    import keyring
+
     return choose_backend(keyring.get_keyring())
+
+
+def _asking(question: Callable[[], T]) -> T:
+    """``question`` put to the keyring; one that cannot answer raises KeyringUnavailable."""
+    import keyring.errors
+
+    try:
+        return question()
+    except keyring.errors.KeyringError:
+        raise KeyringUnavailable("keyring_not_answering") from None
 
 
 def secure_keyring_available() -> bool:
@@ -74,10 +93,7 @@ def secure_keyring_available() -> bool:
 
 def save_secret(name: str, value: str) -> None:
     backend = _backend()
-    try:
-        backend.set_password(SERVICE, name, value)
-    except keyring.errors.KeyringError:
-        raise KeyringUnavailable("keyring_not_answering") from None
+    _asking(lambda: backend.set_password(SERVICE, name, value))
 
 
 def read_secret(name: str) -> str | None:
@@ -85,10 +101,7 @@ def read_secret(name: str) -> str | None:
     A keyring that cannot answer raises :class:`KeyringUnavailable`: the secret may
     well be there, behind a lock."""
     backend = _backend()
-    try:
-        return backend.get_password(SERVICE, name)
-    except keyring.errors.KeyringError:
-        raise KeyringUnavailable("keyring_not_answering") from None
+    return _asking(lambda: backend.get_password(SERVICE, name))
 
 
 def load_secret(name: str) -> str | None:
