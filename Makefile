@@ -61,8 +61,8 @@ screen-reader-tools:
 
 # What Orca itself says over the desk flow (docs/accessibility.md), with Debian's orca.
 orca-transcript: $(VENV)/.installed-test screen-reader-tools
-	@if [ "$$(id -u)" = 0 ] && ! command -v orca >/dev/null; then \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq orca locales >/dev/null; \
+	@if [ "$$(id -u)" = 0 ] && { ! command -v orca >/dev/null || [ ! -e /usr/share/i18n/locales/fr_FR ]; }; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq orca locales >/dev/null; \
 	fi
 	$(BIN)/python -m tests.orca_transcript
 

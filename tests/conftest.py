@@ -75,6 +75,29 @@ def home(tmp_path, monkeypatch):
     return root
 
 
+class KeyClock:
+    """The desk's clock for keys (ui.desk_pages.now_ms), moved on by hand: a scanner's
+    Enter comes at once, a person's after a pause."""
+
+    def __init__(self) -> None:
+        self.ms = 1_000_000
+
+    def __call__(self) -> int:
+        return self.ms
+
+    def pause(self, ms: int) -> None:
+        self.ms += ms
+
+
+@pytest.fixture
+def key_clock(monkeypatch) -> KeyClock:
+    import ui.desk_pages
+
+    clock = KeyClock()
+    monkeypatch.setattr(ui.desk_pages, "now_ms", clock)
+    return clock
+
+
 @pytest.fixture(autouse=True)
 def memory_keyring(monkeypatch):
     """A keyring in memory, counted as secure like the system's (``app/secrets.py``)."""

@@ -117,7 +117,9 @@ def run(folder: Path) -> list[tuple[str, list[str]]]:
         step(
             "La phrase secrète est tapée",
             lambda: reader.type(PASSPHRASE),
-            lambda e: e["type"] == "object:text-changed:insert" and e["detail1"] == 13,
+            lambda e: (
+                e["type"] == "object:text-changed:insert" and e["detail1"] == len(PASSPHRASE) - 1
+            ),
         )
         step("Entrée : l'accueil", lambda: reader.keys("Return"), telling("Que voulez-vous"))
         step("F2 : la page du code", lambda: reader.keys("F2"), telling("Tapez ou scannez"))

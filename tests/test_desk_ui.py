@@ -121,7 +121,7 @@ def test_enter_confirms_the_review_also_from_a_detail_read_with_tab(qtbot, windo
     assert len(desk.find("")) == 1
 
 
-def test_a_scanner_typing_the_code_then_enter_lands_on_the_person_form(qtbot, window):
+def test_a_scanner_typing_the_code_then_enter_lands_on_the_person_form(qtbot, window, key_clock):
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F2)
     code_page = current(window)
     assert QApplication.focusWidget() is code_page.code.edit
@@ -288,7 +288,7 @@ def test_cancel_with_a_reason_then_validate_the_code_again(qtbot, window, desk):
     keys.type("Erreur : c'est sa soeur")
     keys.press(Qt.Key.Key_Return)
     assert desk.get(wrong.id).state is State.CANCELLED
-    assert "annulée" in window.message.text()
+    assert window.message.text().endswith(" L'inscription est annulée."), "confirmed once"
     assert "Annulé" in current(window).state.text()
 
     window.start_validation()

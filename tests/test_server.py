@@ -323,7 +323,9 @@ def test_two_devices_racing_for_one_code_get_one_acceptance(server, http):
     assert statuses == ["accepted"] + ["already_redeemed"] * 3
 
 
-def test_a_batch_of_100_is_answered_fast(tmp_path, clock):
+def test_batches_of_100_are_answered_item_by_item_in_order(tmp_path, clock):
+    """Batches as large as the engine sends. How fast they are answered is measured by
+    the bench (bench/sync.py), not here: a busy machine would make a timed test fail."""
     with (
         ReferenceServer(tmp_path / "bench.sqlite3", clock=clock, open_codes=True) as server,
         httpx.Client(base_url=server.url) as http,
@@ -335,13 +337,10 @@ def test_a_batch_of_100_is_answered_fast(tmp_path, clock):
                   "2012-01-01") for i in range(100)]
             for b in range(3)
         ]  # fmt: skip
-        times = []
         for batch in batches:
-            start = time.perf_counter()
             results = redeem(http, auth, *batch)
-            times.append(time.perf_counter() - start)
-            assert {r["status"] for r in results} == {"accepted"}
-    assert min(times) < 0.05, times
+            assert [r["status"] for r in results] == ["accepted"] * 100
+            assert [r["idempotency_key"] for r in results] == [i["idempotency_key"] for i in batch]
 
 
 # -- cancel and pull -----------------------------------------------------------------------

@@ -123,6 +123,12 @@ class _FocusWatcher(QObject):
         """The page that came up said as ``widget``'s description, until the focus leaves."""
         text, self.arrival = self.arrival[1], None
         own = widget.accessibleDescription()
+        if self.carrier is not None:
+            carrier, said, its_own = self.carrier
+            if carrier is widget:
+                own = its_own  # still saying the last page: not said twice
+            elif isValid(carrier):
+                _give_back(carrier, said, its_own)
         said = spoken([text, own])
         widget.setAccessibleDescription(said)
         self.carrier = (widget, said, own)
@@ -161,7 +167,10 @@ def arrive(page: QWidget, text: str, kind: str, bring_focus: Callable[[], None])
         return
     focused = QApplication.focusWidget()
     if focused is not None and _within(focused, page):
+        # Orca says a change of the focus's description; UI Automation and macOS do not
+        # pass it on, so it is also announced there (Orca ignores announcements).
         watcher.carry(focused)
+        _post(QAccessibleAnnouncementEvent(page, text))
     else:
         watcher.arrival = None
         announce(page, text, kind)

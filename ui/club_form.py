@@ -29,12 +29,24 @@ class ClubForm(Page):
         )
         self._desk = desk
         self._on_saved = on_saved
-        self.fields = {
-            "name": Field(club_texts.CLUB_NAME),
-            "siret": Field(club_texts.CLUB_SIRET),
-            "rna": Field(club_texts.CLUB_RNA),
-            "federation": Field(club_texts.CLUB_FEDERATION),
+        profile = desk.club_profile()
+        given = (
+            {
+                "name": profile.name,
+                "siret": profile.siret_display,
+                "rna": profile.rna,
+                "federation": profile.federation,
+            }
+            if profile
+            else {}
+        )
+        labels = {
+            "name": club_texts.CLUB_NAME,
+            "siret": club_texts.CLUB_SIRET,
+            "rna": club_texts.CLUB_RNA,
+            "federation": club_texts.CLUB_FEDERATION,
         }
+        self.fields = {key: Field(label, text=given.get(key, "")) for key, label in labels.items()}
         # Alsace-Moselle: an association under local law has no RNA number.
         self.local_law = QCheckBox(club_texts.CLUB_LOCAL_LAW)
         self.local_law.setAccessibleDescription(club_texts.CLUB_LOCAL_LAW_HINT)
@@ -51,12 +63,7 @@ class ClubForm(Page):
                 self.body.addWidget(explained)
         limit_length(self.fields["siret"].edit, 40)
         limit_length(self.fields["rna"].edit, 20)
-        profile = desk.club_profile()
         if profile:
-            self.fields["name"].edit.setText(profile.name)
-            self.fields["siret"].edit.setText(profile.siret_display)
-            self.fields["rna"].edit.setText(profile.rna)
-            self.fields["federation"].edit.setText(profile.federation)
             self.local_law.setChecked(profile.local_law)
 
         buttons = QHBoxLayout()

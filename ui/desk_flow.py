@@ -149,38 +149,28 @@ class DeskFlow:
             self._sounds.failure()
             return
         self._keep_volunteer(page)
-        self._ask_person(code, self._desk.season_of(code), page.last_key_ms)
+        self._ask_person(code, self._desk.season_of(code), after_code=True)
 
     def _without_code(self, page: CodePage) -> None:
         self._keep_volunteer(page)
         attempt(self._nav, self._desk.open_season, lambda season: self._ask_person(None, season))
 
     # Step 2: the young person
-    def _ask_person(
-        self, code: PassCode | None, season: Season, code_typed_ms: int | None = None
-    ) -> None:
+    def _ask_person(self, code: PassCode | None, season: Season, after_code: bool = False) -> None:
         deposit = code is None
+        family = self._family
+        given = {"last_name": family.last_name, "activity": family.activity, "fee": family.fee}
+        if deposit:
+            given["cheque_amount"] = french.euros(season.amount_cents).replace("\u00a0€", "")
         page = PersonPage(
             desk_texts.DEPOSIT_TITLE if deposit else desk_texts.PERSON_TITLE,
             desk_texts.DEPOSIT_INTRO if deposit else desk_texts.PERSON_INTRO,
             self._desk.name_suggestions(),
             with_cheque=deposit,
-            code_typed_ms=code_typed_ms,
+            after_code=after_code,
+            given=given,
         )
         page.body.insertWidget(2, _season_label(code, season))
-        if deposit:
-            page.fields["cheque_amount"].edit.setText(
-                french.euros(season.amount_cents).replace("\u00a0€", "")
-            )
-        family = self._family
-        for key, value in (
-            ("last_name", family.last_name),
-            ("activity", family.activity),
-            ("fee", family.fee),
-        ):
-            if value:  # an empty field is left untouched: see ui.widgets.limit_length
-                page.fields[key].edit.setText(value)
-        page.keep_as_typed()
         if family.last_name:
             page.on_shown = page.fields["first_name"].edit.setFocus
         page.submitted.connect(lambda: self._person_submitted(page, code, season))

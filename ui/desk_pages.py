@@ -10,6 +10,7 @@ from html import escape
 from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QApplication,
     QCompleter,
     QFrame,
     QGridLayout,
@@ -27,13 +28,14 @@ from ui.texts import common as common_texts
 from ui.texts import desk as desk_texts
 from ui.widgets import Field, FlowLayout, Page, details_form, limit_length
 
-# A scanner types the code and its Enter within a few milliseconds; a person who sees the
-# page change and then presses Enter takes far longer than this.
+# A scanner types the code and its Enter within a few milliseconds: the Enter is waiting
+# when the young person page comes up. A person who sees the page change and then presses
+# Enter takes far longer than this.
 SCANNER_GAP_MS = 150
 
 
-def key_time_ms() -> int:
-    """When a key reaches the page, in milliseconds. Not the key event's own time: with a
+def now_ms() -> int:
+    """The program's own clock for keys, in milliseconds. Not the key events' time: with a
     screen reader on, Qt's bridge hands each key on as a new event whose time is 0."""
     return time.monotonic_ns() // 1_000_000
 
@@ -70,8 +72,6 @@ class CodePage(Page):
         limit_length(self.code.edit, 400)  # a pasted sentence or a scanned address fits
         self.code.edit.textEdited.connect(self._reformat)
         self.code.edit.returnPressed.connect(lambda: self.submitted.emit(self.code.text()))
-        self.code.edit.installEventFilter(self)
-        self.last_key_ms: int | None = None  # when the last key of the code came
         self.body.addWidget(self.code)
 
         # What is missing while typing, or what is wrong: one place, never both.
@@ -104,19 +104,13 @@ class CodePage(Page):
         self.no_code_button.clicked.connect(self.no_code.emit)
         self.body.addLayout(button_row(self.continue_button, self.no_code_button))
 
-        self.volunteer = Field(desk_texts.VOLUNTEER_LABEL)
-        self.volunteer.edit.setText(volunteer)
+        self.volunteer = Field(desk_texts.VOLUNTEER_LABEL, text=volunteer)
         limit_length(self.volunteer.edit, 60)
         self.body.addSpacing(24)
         self.body.addWidget(self.volunteer)
 
     def on_shown(self) -> None:
         self.code.edit.setFocus()
-
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.KeyPress:
-            self.last_key_ms = key_time_ms()
-        return False
 
     def unsaved_work(self) -> bool:
         return bool(self.code.text().strip())
@@ -189,10 +183,12 @@ class PersonPage(Page):
         names: list[str],
         with_cheque: bool,
         parent=None,
-        code_typed_ms: int | None = None,
+        after_code: bool = False,
+        given: dict[str, str] | None = None,
     ) -> None:
-        """``code_typed_ms``: when the last key of the code that led here was typed
-        (:func:`key_time_ms`), to tell a scanner's Enter from the volunteer's."""
+        """``after_code``: the page comes up because a code was just typed or scanned, and a
+        scanner's Enter may follow it here. ``given``: what fields hold at first (a
+        brother's name, a registration to correct); leaving them as given loses nothing."""
         super().__init__(title, intro, parent)
         self.fields: dict[str, Field] = {}
         # Rows of fields side by side, in the order of the Tab key.
@@ -213,7 +209,7 @@ class PersonPage(Page):
         grid.setHorizontalSpacing(20)
         for row, pairs in enumerate(rows):
             for column, (key, label) in enumerate(pairs):
-                field = Field(label)
+                field = Field(label, text=(given or {}).get(key, ""))
                 limit_length(field.edit, 200)
                 field.edit.returnPressed.connect(self._enter)
                 field.edit.installEventFilter(self)
@@ -228,13 +224,10 @@ class PersonPage(Page):
         self.continue_button.setObjectName("primary")
         self.continue_button.clicked.connect(self.submitted.emit)
         self.body.addLayout(button_row(self.continue_button))
-        self._as_given: dict[str, str] = {}
-        self._code_typed_ms = code_typed_ms
-        self._enter_ms: int | None = None
-
-    def keep_as_typed(self) -> None:
-        """What the fields hold now was given, not typed: leaving it loses nothing."""
         self._as_given = {key: field.text() for key, field in self.fields.items()}
+        self._scanner_may_follow = after_code
+        self._shown_ms: int | None = None
+        self._enter_ms: int | None = None
 
     def unsaved_work(self) -> bool:
         return any(
@@ -244,20 +237,26 @@ class PersonPage(Page):
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._enter_ms = key_time_ms()
+                self._enter_ms = now_ms()
             else:
-                self._code_typed_ms = None  # typing here: any Enter from now on is a request
+                self._scanner_may_follow = False  # typing here: any Enter is a request
         return False
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._shown_ms = now_ms()
 
     def _enter(self) -> None:
         """Enter asks to go on, and an empty form says what it needs; except the Enter a
-        scanner sends right after the code (within SCANNER_GAP_MS of its last character),
-        which lands here, in the still-empty page, and is not a request."""
-        typed, self._code_typed_ms = self._code_typed_ms, None
+        scanner sends right after the code, which lands here, in the still-empty page,
+        within SCANNER_GAP_MS of its coming up (however long the page took to build), and
+        is not a request."""
+        scanner, self._scanner_may_follow = self._scanner_may_follow, False
         if (
-            typed is not None
+            scanner
+            and self._shown_ms is not None
             and self._enter_ms is not None
-            and 0 <= self._enter_ms - typed <= SCANNER_GAP_MS
+            and self._enter_ms - self._shown_ms <= SCANNER_GAP_MS
             and not self.unsaved_work()
         ):
             return
@@ -313,9 +312,11 @@ class ReviewPage(Page):
         self.confirm_button.setFocus()
 
     def keyPressEvent(self, event) -> None:
-        """Enter confirms, as the page says, also from a detail read with Tab (a button
-        with the focus takes its own Enter first)."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+        """Enter confirms, as the page says, also from a detail read with Tab. A button or
+        a field with the focus does what its own Enter does, and nothing more."""
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        on_detail = isinstance(QApplication.focusWidget(), QLabel)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain and on_detail:
             self.confirm_button.click()
             return
         super().keyPressEvent(event)

@@ -229,8 +229,7 @@ class LockSettingsPage(Page):
         self._on_done = on_done
         self.pin = Field(lock_texts.LOCK_NEW_PIN, secret=True)
         limit_length(self.pin.edit, 8)
-        self.minutes = Field(lock_texts.LOCK_MINUTES)
-        self.minutes.edit.setText(str(desk.lock_minutes() or 5))
+        self.minutes = Field(lock_texts.LOCK_MINUTES, text=str(desk.lock_minutes() or 5))
         limit_length(self.minutes.edit, 3)
         for field in (self.pin, self.minutes):
             field.edit.returnPressed.connect(self.save)

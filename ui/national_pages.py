@@ -51,8 +51,7 @@ class EnrolPage(Page):
     ) -> None:
         super().__init__(national_texts.ENROL_TITLE, national_texts.ENROL_INTRO, parent)
         self.no_keyring = None if keyring_available() else self._no_keyring_notice()
-        self.url = Field(national_texts.ENROL_URL)
-        self.url.edit.setText(api_url)
+        self.url = Field(national_texts.ENROL_URL, text=api_url)
         limit_length(self.url.edit, 200)
         self.code = Field(national_texts.ENROL_CODE)
         limit_length(self.code.edit, 40)

@@ -105,13 +105,18 @@ class RecordsFlow:
         v = self._desk.get(validation_id)
         season = self._desk.seasons.by_year(v.season)
         page = PersonPage(
-            records_texts.CORRECT_TITLE, records_texts.CORRECT_INTRO, [], with_cheque=False
+            records_texts.CORRECT_TITLE,
+            records_texts.CORRECT_INTRO,
+            [],
+            with_cheque=False,
+            given={
+                "last_name": v.last_name,
+                "first_name": v.first_name,
+                "birth_date": v.birth_date.strftime("%d/%m/%Y"),
+            },
         )
         for key in ("activity", "fee"):
             page.fields[key].hide()
-        page.fields["last_name"].edit.setText(v.last_name)
-        page.fields["first_name"].edit.setText(v.first_name)
-        page.fields["birth_date"].edit.setText(v.birth_date.strftime("%d/%m/%Y"))
 
         def fields(error: KnownError) -> bool:
             if isinstance(error, FormError):

@@ -45,14 +45,20 @@ MASK = "\u2022"  # what Qt holds of each character of a secret
 
 
 class _LengthLimit(QValidator):
-    """At most ``size`` characters: a longer text (a paste, a scan) is cut."""
+    """At most ``size`` characters, as ``setMaxLength`` does: of what was just typed or
+    pasted (it ends at the cursor), what does not fit is left out."""
 
     def __init__(self, size: int, parent: QObject) -> None:
         super().__init__(parent)
         self.size = size
 
     def validate(self, text: str, pos: int):
-        return QValidator.State.Acceptable, text[: self.size], min(pos, self.size)
+        excess = len(text) - self.size
+        if excess <= 0:
+            return QValidator.State.Acceptable, text, pos
+        if excess > pos:  # not an insertion before the cursor: keep the beginning
+            return QValidator.State.Acceptable, text[: self.size], min(pos, self.size)
+        return QValidator.State.Acceptable, text[: pos - excess] + text[pos:], pos - excess
 
 
 def limit_length(edit: QLineEdit, size: int) -> None:
@@ -197,16 +203,18 @@ class _KeyGuard(QObject):
 
 class Field(QWidget):
     """A labelled line edit with its error shown right below it, and read out.
-    ``secret``: a passphrase or a PIN (:class:`SecretEdit`)."""
+    ``secret``: a passphrase or a PIN (:class:`SecretEdit`). ``text``: what it holds at
+    first, given here rather than with ``setText`` (see :class:`ui.accessibility._FocusWatcher`:
+    a text set later tells the caret too early)."""
 
-    def __init__(self, label: str, parent=None, secret: bool = False) -> None:
+    def __init__(self, label: str, parent=None, secret: bool = False, text: str = "") -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
         layout.setSpacing(4)
         self.label = QLabel(label)
         self.label.setWordWrap(True)
-        self.edit = SecretEdit() if secret else QLineEdit()
+        self.edit = SecretEdit() if secret else QLineEdit(text)
         self.edit.setAccessibleName(label)
         self.label.setBuddy(self.edit)
         self.error = QLabel()
