@@ -15,7 +15,7 @@ The checks every screen passes live with the tests (tests/a11y.py, tests/contras
 import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QAccessibleWidget, QApplication, QLabel, QLineEdit, QWidget
 from shiboken6 import isValid
@@ -89,7 +89,8 @@ def _interface(key: str, thing: QObject):
 
 
 class _FocusWatcher(QObject):
-    """Watches where the focus lands, for two things screen readers need.
+    """Follows where the focus lands (no event filter: it would see every event), for two
+    things screen readers need.
 
     - **Where a screen is, said with its first focus.** The page that comes up is said as
       the description of the widget its focus lands on, set just before the focus is
@@ -107,17 +108,19 @@ class _FocusWatcher(QObject):
         self.arrival: tuple[QWidget, str] | None = None  # a page, said with its focus
         self.carrier: tuple[QWidget, str, str] | None = None  # widget, said, its own
 
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
-            window = watched.window()
-            QTimer.singleShot(0, window, lambda: _settle_carets(window))
-            if self.carrier is not None and self.carrier[0] is not watched:
-                carrier, self.carrier = self.carrier, None
-                if isValid(carrier[0]):  # not gone with its page
-                    QTimer.singleShot(0, carrier[0], lambda: _give_back(*carrier))
-            if self.arrival is not None and _within(watched, self.arrival[0]):
-                self.carry(watched)
-        return False
+    def focus_changed(self, _old, new) -> None:
+        """QApplication.focusChanged: sent once the new widget had its FocusIn, before
+        Qt tells screen readers about the focus."""
+        if new is None:
+            return
+        window = new.window()
+        QTimer.singleShot(0, window, lambda: _settle_carets(window))
+        if self.carrier is not None and self.carrier[0] is not new:
+            carrier, self.carrier = self.carrier, None
+            if isValid(carrier[0]):  # not gone with its page
+                QTimer.singleShot(0, carrier[0], lambda: _give_back(*carrier))
+        if self.arrival is not None and _within(new, self.arrival[0]):
+            self.carry(new)
 
     def carry(self, widget: QWidget) -> None:
         """The page that came up said as ``widget``'s description, until the focus leaves."""
@@ -183,7 +186,7 @@ def install() -> None:
     if app.findChild(_FocusWatcher) is not None:
         return
     QAccessible.installFactory(_interface)
-    app.installEventFilter(_FocusWatcher(app))
+    app.focusChanged.connect(_FocusWatcher(app).focus_changed)
 
 
 def spoken(parts: list[str]) -> str:

@@ -114,6 +114,10 @@ class SecretEdit(QLineEdit):
         _KeyGuard.watch()
         super().focusInEvent(event)
 
+    def focusOutEvent(self, event) -> None:
+        _KeyGuard.rest()
+        super().focusOutEvent(event)
+
     def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Paste):
             lines = QGuiApplication.clipboard().text().splitlines()
@@ -166,8 +170,9 @@ class _KeyGuard(QObject):
 
     Qt's bridge to AT-SPI filters every key the system delivers ("spontaneous" ones) and
     sends its text on the bus before the widget sees it. This filter, put back first in
-    line each time a secret field takes the focus, takes such a key and hands the same
-    key straight to its receiver, which the bridge does not look at."""
+    line each time a secret field takes the focus (and taken away when it leaves), takes
+    such a key and hands the same key straight to its receiver, which the bridge does not
+    look at."""
 
     _instance = None
 
@@ -178,6 +183,12 @@ class _KeyGuard(QObject):
             cls._instance = cls(app)
         app.removeEventFilter(cls._instance)
         app.installEventFilter(cls._instance)  # the last one installed runs first
+
+    @classmethod
+    def rest(cls) -> None:
+        """No secret field has the focus: the other events need not go through here."""
+        if cls._instance is not None:
+            QApplication.instance().removeEventFilter(cls._instance)
 
     def eventFilter(self, watched, event) -> bool:
         if (
