@@ -10,7 +10,7 @@ from app.errors import FormError, KnownError
 from ui.actions import attempt
 from ui.texts import club as club_texts
 from ui.texts import common as common_texts
-from ui.widgets import Field, Page, limit_length
+from ui.widgets import Field, Page
 
 
 class ClubForm(Page):
@@ -40,13 +40,16 @@ class ClubForm(Page):
             if profile
             else {}
         )
-        labels = {
-            "name": club_texts.CLUB_NAME,
-            "siret": club_texts.CLUB_SIRET,
-            "rna": club_texts.CLUB_RNA,
-            "federation": club_texts.CLUB_FEDERATION,
+        fields = {  # label, and how long it may be (None: no limit)
+            "name": (club_texts.CLUB_NAME, None),
+            "siret": (club_texts.CLUB_SIRET, 40),
+            "rna": (club_texts.CLUB_RNA, 20),
+            "federation": (club_texts.CLUB_FEDERATION, None),
         }
-        self.fields = {key: Field(label, text=given.get(key, "")) for key, label in labels.items()}
+        self.fields = {
+            key: Field(label, text=given.get(key, ""), limit=limit)
+            for key, (label, limit) in fields.items()
+        }
         # Alsace-Moselle: an association under local law has no RNA number.
         self.local_law = QCheckBox(club_texts.CLUB_LOCAL_LAW)
         self.local_law.setAccessibleDescription(club_texts.CLUB_LOCAL_LAW_HINT)
@@ -61,8 +64,6 @@ class ClubForm(Page):
             if key == "rna":
                 self.body.addWidget(self.local_law)
                 self.body.addWidget(explained)
-        limit_length(self.fields["siret"].edit, 40)
-        limit_length(self.fields["rna"].edit, 20)
         if profile:
             self.local_law.setChecked(profile.local_law)
 

@@ -26,7 +26,7 @@ from ui.style import PALETTE, current_scale, icon
 from ui.texts import codes as codes_texts
 from ui.texts import common as common_texts
 from ui.texts import desk as desk_texts
-from ui.widgets import Field, FlowLayout, Page, details_form, limit_length
+from ui.widgets import Field, FlowLayout, Page, details_form
 
 # A scanner types the code and its Enter within a few milliseconds: the Enter is waiting
 # when the young person page comes up. A person who sees the page change and then presses
@@ -64,12 +64,12 @@ class CodePage(Page):
 
     def __init__(self, volunteer: str, example: str, intro: str = "", parent=None) -> None:
         super().__init__(desk_texts.CODE_TITLE, intro or desk_texts.code_intro(example), parent)
-        self.code = Field(desk_texts.CODE_LABEL)
+        # A pasted sentence or a scanned address fits.
+        self.code = Field(desk_texts.CODE_LABEL, limit=400)
         font = QFont(self.code.edit.font())  # the size comes from the stylesheet
         font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 2)
         self.code.edit.setFont(font)
         self.code.edit.setObjectName("codeField")
-        limit_length(self.code.edit, 400)  # a pasted sentence or a scanned address fits
         self.code.edit.textEdited.connect(self._reformat)
         self.code.edit.returnPressed.connect(lambda: self.submitted.emit(self.code.text()))
         self.body.addWidget(self.code)
@@ -104,8 +104,7 @@ class CodePage(Page):
         self.no_code_button.clicked.connect(self.no_code.emit)
         self.body.addLayout(button_row(self.continue_button, self.no_code_button))
 
-        self.volunteer = Field(desk_texts.VOLUNTEER_LABEL, text=volunteer)
-        limit_length(self.volunteer.edit, 60)
+        self.volunteer = Field(desk_texts.VOLUNTEER_LABEL, text=volunteer, limit=60)
         self.body.addSpacing(24)
         self.body.addWidget(self.volunteer)
 
@@ -209,14 +208,13 @@ class PersonPage(Page):
         grid.setHorizontalSpacing(20)
         for row, pairs in enumerate(rows):
             for column, (key, label) in enumerate(pairs):
-                field = Field(label, text=(given or {}).get(key, ""))
-                limit_length(field.edit, 200)
+                limit = 12 if key == "birth_date" else 200
+                field = Field(label, text=(given or {}).get(key, ""), limit=limit)
                 field.edit.returnPressed.connect(self._enter)
                 field.edit.installEventFilter(self)
                 self.fields[key] = field
                 grid.addWidget(field, row, column)
         self.body.addLayout(grid)
-        limit_length(self.fields["birth_date"].edit, 12)
         completer = QCompleter(QStringListModel(names, self), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.fields["last_name"].edit.setCompleter(completer)
@@ -227,7 +225,6 @@ class PersonPage(Page):
         self._as_given = {key: field.text() for key, field in self.fields.items()}
         self._scanner_may_follow = after_code
         self._shown_ms: int | None = None
-        self._enter_ms: int | None = None
 
     def unsaved_work(self) -> bool:
         return any(
@@ -235,11 +232,11 @@ class PersonPage(Page):
         )
 
     def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.KeyPress:
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._enter_ms = now_ms()
-            else:
-                self._scanner_may_follow = False  # typing here: any Enter is a request
+        if event.type() == QEvent.Type.KeyPress and event.key() not in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+        ):
+            self._scanner_may_follow = False  # typing here: any Enter is a request
         return False
 
     def showEvent(self, event) -> None:
@@ -255,8 +252,7 @@ class PersonPage(Page):
         if (
             scanner
             and self._shown_ms is not None
-            and self._enter_ms is not None
-            and self._enter_ms - self._shown_ms <= SCANNER_GAP_MS
+            and now_ms() - self._shown_ms <= SCANNER_GAP_MS
             and not self.unsaved_work()
         ):
             return

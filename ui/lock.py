@@ -18,7 +18,7 @@ from ui.actions import attempt
 from ui.desk_pages import button_row
 from ui.texts import common as common_texts
 from ui.texts import lock as lock_texts
-from ui.widgets import Field, Page, limit_length
+from ui.widgets import Field, Page
 
 # What counts as using the desk: a key, a click, the wheel, a touch. A pointer that only
 # moves (a bumped table) does not.
@@ -59,9 +59,8 @@ class LockOverlay(QWidget):
         self.notice.setWordWrap(True)
         self.notice.hide()
         layout.addWidget(self.notice)
-        self.pin = Field(lock_texts.LOCK_PIN, secret=True)
         # A PIN, or the recovery sheet's phrase when it is forgotten (with its spaces).
-        limit_length(self.pin.edit, 48)
+        self.pin = Field(lock_texts.LOCK_PIN, secret=True, limit=48)
         self.pin.edit.returnPressed.connect(self._try)
         self.pin.edit.setAccessibleDescription(lock_texts.LOCK_FORGOTTEN)
         layout.addWidget(self.pin)
@@ -227,10 +226,8 @@ class LockSettingsPage(Page):
         super().__init__(lock_texts.LOCK_TITLE, lock_texts.LOCK_INTRO, parent)
         self._desk = desk
         self._on_done = on_done
-        self.pin = Field(lock_texts.LOCK_NEW_PIN, secret=True)
-        limit_length(self.pin.edit, 8)
-        self.minutes = Field(lock_texts.LOCK_MINUTES, text=str(desk.lock_minutes() or 5))
-        limit_length(self.minutes.edit, 3)
+        self.pin = Field(lock_texts.LOCK_NEW_PIN, secret=True, limit=8)
+        self.minutes = Field(lock_texts.LOCK_MINUTES, text=str(desk.lock_minutes() or 5), limit=3)
         for field in (self.pin, self.minutes):
             field.edit.returnPressed.connect(self.save)
             self.body.addWidget(field)

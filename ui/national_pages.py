@@ -14,7 +14,7 @@ from ui.records import ValidationList, summary_line
 from ui.texts import desk as desk_texts
 from ui.texts import errors as errors_texts
 from ui.texts import national as national_texts
-from ui.widgets import Field, Page, limit_length
+from ui.widgets import Field, Page
 
 
 def enrol_error(error: BaseException) -> str:
@@ -51,10 +51,8 @@ class EnrolPage(Page):
     ) -> None:
         super().__init__(national_texts.ENROL_TITLE, national_texts.ENROL_INTRO, parent)
         self.no_keyring = None if keyring_available() else self._no_keyring_notice()
-        self.url = Field(national_texts.ENROL_URL, text=api_url)
-        limit_length(self.url.edit, 200)
-        self.code = Field(national_texts.ENROL_CODE)
-        limit_length(self.code.edit, 40)
+        self.url = Field(national_texts.ENROL_URL, text=api_url, limit=200)
+        self.code = Field(national_texts.ENROL_CODE, limit=40)
         self.body.addWidget(self.url)
         self.body.addWidget(self.code)
         self.button = QPushButton(national_texts.ENROL_BUTTON)

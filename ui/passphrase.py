@@ -14,13 +14,11 @@ from ui.desk_pages import button_row
 from ui.style import current_scale
 from ui.texts import common as common_texts
 from ui.texts import keys as keys_texts
-from ui.widgets import Field, Page, limit_length
+from ui.widgets import Field, Page
 
 
 def _hidden_field(label: str) -> Field:
-    field = Field(label, secret=True)
-    limit_length(field.edit, 200)
-    return field
+    return Field(label, secret=True, limit=200)
 
 
 # Names a volunteer may have to type as they are: a line never breaks inside them.

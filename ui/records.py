@@ -10,7 +10,7 @@ from ui.style import current_scale, icon
 from ui.texts import desk as desk_texts
 from ui.texts import national as national_texts
 from ui.texts import records as records_texts
-from ui.widgets import Field, Page, details_form, limit_length
+from ui.widgets import Field, Page, details_form
 
 SEARCH_DELAY_MS = 150
 
@@ -67,8 +67,7 @@ class FindPage(Page):
     def __init__(self, search, parent=None) -> None:
         super().__init__(records_texts.FIND_TITLE, parent=parent)
         self._search = search
-        self.query = Field(records_texts.FIND_LABEL)
-        limit_length(self.query.edit, 100)
+        self.query = Field(records_texts.FIND_LABEL, limit=100)
         self.count = QLabel()
         self.results = ValidationList(records_texts.FIND_RESULTS)
         self.body.addWidget(self.query)

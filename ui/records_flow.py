@@ -15,7 +15,7 @@ from ui.records import FindPage, RecordPage
 from ui.texts import codes as codes_texts
 from ui.texts import desk as desk_texts
 from ui.texts import records as records_texts
-from ui.widgets import Field, Page, limit_length
+from ui.widgets import Field, Page
 
 
 class RecordsFlow:
@@ -74,8 +74,7 @@ class RecordsFlow:
         page.modify_button.setText(
             records_texts.CANCEL_KEEP
         )  # it goes back; the registration stays
-        reason = Field(records_texts.CANCEL_REASON)
-        limit_length(reason.edit, 200)
+        reason = Field(records_texts.CANCEL_REASON, limit=200)
         page.body.insertWidget(page.body.count() - 1, reason)
         reason.edit.returnPressed.connect(page.confirm_button.click)
         page.setTabOrder(reason.edit, page.confirm_button)  # Tab follows the screen
@@ -142,8 +141,7 @@ class RecordsFlow:
 
     def _ask_code(self, validation_id: int) -> None:
         page = Page(records_texts.ADD_CODE_TITLE, records_texts.ADD_CODE_INTRO)
-        code = Field(desk_texts.CODE_LABEL)
-        limit_length(code.edit, 400)
+        code = Field(desk_texts.CODE_LABEL, limit=400)
         page.body.addWidget(code)
         confirm = QPushButton(desk_texts.CONFIRM)
         confirm.setObjectName("primary")

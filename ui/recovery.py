@@ -12,7 +12,7 @@ from ui.passphrase import paragraph
 from ui.style import current_scale
 from ui.texts import common as common_texts
 from ui.texts import keys as keys_texts
-from ui.widgets import Field, Page, limit_length
+from ui.widgets import Field, Page
 
 # What the dialog is about: the reasons of app.keys.KeyProblem, and a passphrase forgotten.
 KEY_MISSING = "key_missing"
@@ -49,8 +49,7 @@ class RecoveryDialog(QDialog):
         body = self.page.body
         if what:
             body.addWidget(paragraph(what))
-        self.field = Field(keys_texts.RECOVERY_FIELD)
-        limit_length(self.field.edit, 200)
+        self.field = Field(keys_texts.RECOVERY_FIELD, limit=200)
         self.field.edit.setAccessibleDescription(keys_texts.RECOVERY_HINT)
         self.open_button = QPushButton(keys_texts.RECOVERY_OPEN)
         self.open_button.clicked.connect(self._open)

@@ -215,10 +215,18 @@ class _KeyGuard(QObject):
 class Field(QWidget):
     """A labelled line edit with its error shown right below it, and read out.
     ``secret``: a passphrase or a PIN (:class:`SecretEdit`). ``text``: what it holds at
-    first, given here rather than with ``setText`` (see :class:`ui.accessibility._FocusWatcher`:
-    a text set later tells the caret too early)."""
+    first, and ``limit``: how many characters it takes (:func:`limit_length`), both given
+    here rather than set afterwards, which would tell the caret too early (see
+    :class:`ui.accessibility._FocusWatcher`)."""
 
-    def __init__(self, label: str, parent=None, secret: bool = False, text: str = "") -> None:
+    def __init__(
+        self,
+        label: str,
+        parent=None,
+        secret: bool = False,
+        text: str = "",
+        limit: int | None = None,
+    ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
@@ -226,6 +234,8 @@ class Field(QWidget):
         self.label = QLabel(label)
         self.label.setWordWrap(True)
         self.edit = SecretEdit() if secret else QLineEdit(text)
+        if limit is not None:
+            limit_length(self.edit, limit)
         self.edit.setAccessibleName(label)
         self.label.setBuddy(self.edit)
         self.error = QLabel()
