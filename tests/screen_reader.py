@@ -73,6 +73,8 @@ class ScreenReader:
         self._changed = threading.Condition()
         self._processes: list[subprocess.Popen] = []
         self.program: subprocess.Popen | None = None
+        self._listener: subprocess.Popen | None = None
+        self._reader: threading.Thread | None = None
         self._files: list = []
         self.env = {
             key: value
@@ -96,7 +98,8 @@ class ScreenReader:
             text=True,
         )
         self._listener = listener
-        threading.Thread(target=self._read, args=(listener.stdout,), daemon=True).start()
+        self._reader = threading.Thread(target=self._read, args=(listener.stdout,), daemon=True)
+        self._reader.start()
         self.wait(lambda e: e["type"] == "ready")
         program_env = {
             **self.env,
@@ -172,6 +175,10 @@ class ScreenReader:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+            if process is self._listener:
+                # Its last lines read before its pipe is closed: closing it under the
+                # reading thread's feet would fail that thread.
+                self._reader.join(WAIT_S)
             for stream in (process.stdin, process.stdout):
                 if stream is not None:
                     stream.close()
@@ -182,6 +189,8 @@ class ScreenReader:
 
     def _read(self, stream) -> None:
         for line in stream:
+            if not line.endswith("\n"):  # the listener stopped in the middle of a line
+                break
             event = json.loads(line)
             with self._changed:
                 self.events.append(event)
