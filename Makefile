@@ -3,6 +3,8 @@
 #   make test    install the test tools, then lint, layer contracts and the whole suite
 #   make suite   the whole suite alone; for another Python:
 #                make suite PYTHON=python3.13 VENV=.venv-3.13 (.ci/run does it for each found)
+#                as root, make suite also installs what the tests run from Debian's packages
+#                (poppler's PDF tools, PostgreSQL's server, the screen-reader stack)
 #   make bench   print the table of measured figures (bench/)
 #   make build   the frozen one-folder program in dist/ (PyInstaller)
 #   make smoke   build, then the frozen program's self-check (--smoke-test: window, receipt
@@ -22,7 +24,7 @@ CONSTRAINTS := requirements/constraints.txt
 # file or keyring. WORKERS=0 runs it in this one process.
 WORKERS ?= auto
 
-.PHONY: run test suite screen-reader-tools orca-transcript lint bench build smoke lock clean screenshots deb check-workflows
+.PHONY: run test suite screen-reader-tools test-tools orca-transcript lint bench build smoke lock clean screenshots deb check-workflows
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -59,6 +61,16 @@ screen-reader-tools:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SCREEN_READER_PACKAGES) >/dev/null; \
 	fi
 
+# Poppler's pdftotext and pdffonts (the receipts' tests read PDFs with them) and
+# PostgreSQL's server, that the storage tests start a cluster of their own with
+# (bench/postgres.py), from Debian's packages: installed when missing and root, else those
+# tests say what to install. The system cluster the package may start (port 5432) is unused.
+TEST_PACKAGES := poppler-utils postgresql
+test-tools:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! dpkg -s $(TEST_PACKAGES) >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_PACKAGES) >/dev/null; \
+	fi
+
 # What Orca itself says over the desk flow (docs/accessibility.md), with Debian's orca.
 orca-transcript: $(VENV)/.installed-test screen-reader-tools
 	@if [ "$$(id -u)" = 0 ] && { ! command -v orca >/dev/null || [ ! -e /usr/share/i18n/locales/fr_FR ]; }; then \
@@ -66,7 +78,7 @@ orca-transcript: $(VENV)/.installed-test screen-reader-tools
 	fi
 	$(BIN)/python -m tests.orca_transcript
 
-suite: $(VENV)/.installed-test screen-reader-tools
+suite: $(VENV)/.installed-test screen-reader-tools test-tools
 	@$(BIN)/python -c 'import sys; print("The suite on Python", sys.version.split()[0])'
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(WORKERS) --maxprocesses=4
 

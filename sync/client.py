@@ -9,6 +9,7 @@ one item.
 import ipaddress
 import re
 import ssl
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # httpx loads in 0.1 s: only when the program first talks to 
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 15.0
 BATCH_MAX = 100
+ENROL_ATTEMPTS = 3  # an enrolment whose answer was lost is asked again, at once
 RETRY_AFTER_MAX_S = 86400.0  # a longer wish is read as a day; the engine caps it lower
 
 
@@ -208,11 +210,13 @@ class ApiClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _call(self, method: str, path: str, *, json: object = None, params=None) -> Answer:
+    def _call(
+        self, method: str, path: str, *, json: object = None, params=None, headers=None
+    ) -> Answer:
         import httpx
 
         try:
-            response = self._http.request(method, path, json=json, params=params)
+            response = self._http.request(method, path, json=json, params=params, headers=headers)
         except httpx.ConnectError as exc:
             if isinstance(exc.__cause__, ssl.SSLCertVerificationError) or "CERTIFICATE" in str(exc):
                 raise CertificateRefused("certificate_refused") from None
@@ -241,11 +245,21 @@ class ApiClient:
         return Answer(body, _server_time(response, body))
 
     def enrol(self, enrolment_code: str, device_name: str) -> Enrolment:
-        body = self._call(
-            "POST",
-            "/v1/devices",
-            json={"enrolment_code": enrolment_code, "device_name": device_name},
-        ).body
+        """Enrol this device. An answer lost on the way is asked for again with the same
+        Idempotency-Key: the service gives the same device (a single-use code is not spent
+        twice), with a new token."""
+        request = {"enrolment_code": enrolment_code, "device_name": device_name}
+        headers = {"Idempotency-Key": str(uuid.uuid4())}
+        for attempt in range(ENROL_ATTEMPTS):
+            try:
+                body = self._call("POST", "/v1/devices", json=request, headers=headers).body
+                break
+            except RetryLater as lost:
+                if (
+                    lost.reason not in ("connection_lost", "timeout")
+                    or attempt == ENROL_ATTEMPTS - 1
+                ):
+                    raise
         try:
             return Enrolment(
                 body["device_id"], body["token"], body["club"]["name"], body["club"]["siret"]

@@ -212,7 +212,7 @@ class SyncEngine:
             items = [c for c in map(_change, answer.body["items"]) if c is not None]
             cursor = str(answer.body.get("next_cursor") or cursor or "")
             changed += national.apply_changes(conn, items, cursor, self._clock())
-            if not items:
+            if not items or answer.body.get("has_more") is False:
                 break
         now = self._clock()
         if sent_any:
@@ -301,7 +301,7 @@ def _item(item: national.PendingRedeem) -> dict:
 
 def _answer(raw: dict) -> RedeemAnswer:
     return RedeemAnswer(
-        idempotency_key=str(raw.get("idempotency_key", "")),
+        idempotency_key=str(raw.get("idempotency_key") or ""),
         status=str(raw.get("status", "invalid")),
         redemption_id=raw.get("redemption_id"),
         received_at=raw.get("received_at"),

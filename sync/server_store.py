@@ -1,31 +1,37 @@
-"""The reference server's database and rules: devices, codes, redemptions and their changes.
+"""The redemption service's rules over its database: devices, codes, redemptions, changes.
 
-One SQLite file and one connection, shared by the HTTP threads behind one lock: SQLite
-serialises writers anyway, and a batch is one transaction (all its items or none). The
-rules follow ``docs/api/openapi.yaml``: the identity check ignores case, accents, spacing,
-hyphens and apostrophes; a key seen with the same payload is replayed, with another one it
-is refused; a cancelled code can be redeemed again. Every state change gives the row the
-next change number, which is what the pull cursor counts.
+The rules follow ``docs/api/openapi.yaml`` and run the same on SQLite and PostgreSQL
+(:mod:`sync.server_db`): every method is one transaction, which the database runs again
+if it lost a race. What must hold between several worker processes is the database's to
+enforce, never a lock in memory:
 
-Request bodies are checked against the contract here too (an item that breaks it is
-``invalid``, a request that does is a :class:`Problem`), and so is the rate limit. WAL with
-``synchronous = normal`` survives a killed process, which is what the crash tests do.
+- one live redemption per code: a unique index over the codes not cancelled;
+- one payload per idempotency key and club: the ``idempotency_keys`` table, whose key is
+  (club, key). A key is bound to the first payload it came with, whatever that item's
+  result; a refused item sent again with the same key and payload is judged again (a
+  refusal redeems nothing), an accepted one is replayed with its current state;
+- the changes of a club in the order they were committed: each write of a club first takes
+  the club's row (``UPDATE clubs SET last_seq = last_seq + 1``), which holds the next
+  writer of that club until it commits. Change numbers are therefore committed in order,
+  and a pull that has seen number n has seen every change before it.
 
-Tokens are kept only as SHA-256 hashes. Nothing here logs names, birth dates or codes.
+The identity check ignores case, accents, spacing, hyphens and apostrophes. Tokens are
+kept only as SHA-256 hashes. Nothing here logs names, birth dates or codes.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
+import json
 import re
 import secrets
-import sqlite3
+import struct
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -34,51 +40,78 @@ from typing import Any
 from app.codes import LETTERS
 from app.people import fold
 from app.seasons import Season, SeasonTable
+from sync.server_db import Database, Transaction, open_database
 from sync.training import TRAINING_ENROLMENT_CODE, CodeCategory, training_data
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_BATCH = 100
 ENROLMENT_CODE_DAYS = 7  # a generated enrolment code expires after a week
 CODE_RE = re.compile(r"[0-9]{2}-(?:[A-HJ-NP-Z]{4}|I[A-HJ-NP-Z]{3})-[A-HJ-NP-Z]{4}")
 _KEY_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _NAME_MAX = 60
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_PAYLOAD = ("club_id", "code", "last_name", "first_name", "birth_date")  # what a key stands for
 _SEPARATORS = str.maketrans({"-": " ", "'": " ", "\u2019": " ", "\u2010": " ", "\u2011": " "})
-_INSERT_REDEMPTION = (
-    "INSERT INTO redemptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
+_SEQ_MAX = 2**62  # far beyond any club; a cursor above it was never given
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE clubs (club_id INTEGER PRIMARY KEY, siret TEXT NOT NULL UNIQUE,
-    rna TEXT NOT NULL, name TEXT NOT NULL);
-CREATE TABLE enrolment_codes (code TEXT PRIMARY KEY, club_id INTEGER NOT NULL REFERENCES clubs,
+CREATE TABLE clubs (club_id BIGINT PRIMARY KEY, siret TEXT NOT NULL UNIQUE,
+    rna TEXT NOT NULL, name TEXT NOT NULL, last_seq BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE enrolment_codes (code TEXT PRIMARY KEY, club_id BIGINT NOT NULL REFERENCES clubs,
     reusable INTEGER NOT NULL, expires_at TEXT, used_at TEXT);
-CREATE TABLE devices (device_id TEXT PRIMARY KEY, club_id INTEGER NOT NULL REFERENCES clubs,
+CREATE TABLE devices (device_id TEXT PRIMARY KEY, club_id BIGINT NOT NULL REFERENCES clubs,
     name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, enrolled_at TEXT NOT NULL,
-    revoked_at TEXT);
+    revoked_at TEXT, enrolment_key TEXT UNIQUE, enrolment_code TEXT);
 CREATE TABLE codes (code TEXT PRIMARY KEY, last_name TEXT, first_name TEXT, birth_date TEXT,
     revoked INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE redemptions (redemption_id TEXT PRIMARY KEY, idempotency_key TEXT UNIQUE,
-    club_id INTEGER NOT NULL REFERENCES clubs, device_id TEXT, source TEXT NOT NULL,
+CREATE TABLE idempotency_keys (club_id BIGINT NOT NULL REFERENCES clubs,
+    idempotency_key TEXT NOT NULL, payload TEXT NOT NULL, redemption_id TEXT,
+    first_seen TEXT NOT NULL, PRIMARY KEY (club_id, idempotency_key));
+CREATE TABLE redemptions (redemption_id TEXT PRIMARY KEY, idempotency_key TEXT,
+    club_id BIGINT NOT NULL REFERENCES clubs, device_id TEXT, source TEXT NOT NULL,
     code TEXT NOT NULL, last_name TEXT NOT NULL, first_name TEXT NOT NULL,
     birth_date TEXT NOT NULL, recorded_at TEXT, state TEXT NOT NULL,
     amount_cents INTEGER NOT NULL, paid_on TEXT, received_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL, seq INTEGER NOT NULL UNIQUE);
-CREATE UNIQUE INDEX redemptions_live_code ON redemptions (code) WHERE state != 'cancelled';
-CREATE INDEX redemptions_club_seq ON redemptions (club_id, seq);
+    updated_at TEXT NOT NULL, seq BIGINT NOT NULL, cancelled_at TEXT, cancelled_by TEXT,
+    cancel_reason TEXT);
+CREATE UNIQUE INDEX redemptions_live_code ON redemptions (code) WHERE state <> 'cancelled';
+CREATE UNIQUE INDEX redemptions_club_seq ON redemptions (club_id, seq);
+CREATE TABLE rate_buckets (caller TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL,
+    at DOUBLE PRECISION NOT NULL, allowed INTEGER NOT NULL);
 """
+# One caller's token bucket in PostgreSQL, taken and counted in one statement, on the
+# database's clock (the worker processes share it).
+_SHARED_BUCKET = """
+INSERT INTO rate_buckets AS b VALUES (?, ?, extract(epoch FROM clock_timestamp()), 1)
+ON CONFLICT (caller) DO UPDATE SET
+    at = EXCLUDED.at,
+    allowed = CASE WHEN LEAST(?, b.tokens + (EXCLUDED.at - b.at) * ?) >= 1 THEN 1 ELSE 0 END,
+    tokens = LEAST(?, b.tokens + (EXCLUDED.at - b.at) * ?)
+        - CASE WHEN LEAST(?, b.tokens + (EXCLUDED.at - b.at) * ?) >= 1 THEN 1 ELSE 0 END
+RETURNING tokens, allowed
+"""
+_REDEMPTION_COLUMNS = (
+    "redemption_id, idempotency_key, club_id, device_id, source, code, last_name, first_name,"
+    " birth_date, recorded_at, state, amount_cents, paid_on, received_at, updated_at, seq"
+)
 
 
 class Problem(Exception):
-    """A request the server refuses as a whole; the HTTP layer turns it into problem+json."""
+    """A request the service refuses as a whole; the HTTP layer turns it into problem+json."""
 
     def __init__(
-        self, status: int, slug: str, title: str, detail: str = "", retry_after: int | None = None
+        self,
+        status: int,
+        slug: str,
+        title: str,
+        detail: str = "",
+        retry_after: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(slug)
-        self.status = status
-        self.headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+        self.status, self.slug = status, slug
+        self.headers = dict(headers or {})
+        if retry_after is not None:
+            self.headers["Retry-After"] = str(retry_after)
         self.body: dict[str, Any] = {"type": f"urn:passsport:problem:{slug}", "title": title}
         self.body |= {"status": status, "detail": detail} if detail else {"status": status}
 
@@ -98,15 +131,26 @@ class _Item:
     birth_date: str
     recorded_at: str | None
 
+    def payload(self, club_id: int) -> str:
+        """What the key stands for: the club, the code and the young person."""
+        fields = (club_id, self.code, self.last_name, self.first_name, self.birth_date)
+        return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
-class TokenBuckets:
-    """The rate limit: a token bucket per caller, ``rate`` requests a second in bursts of
-    ``burst``; a rate of 0 is no limit."""
+
+class MemoryBuckets:
+    """The rate limit of one process: a token bucket per caller, ``rate`` requests a second
+    in bursts of ``burst``. Once it holds ``PRUNE_AT`` callers, a new one first drops the
+    buckets that are full again (their callers have been quiet long enough)."""
+
+    PRUNE_AT = 1024
 
     def __init__(self, rate: float, burst: int) -> None:
         self._rate, self._burst = rate, float(burst)
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._buckets)
 
     def wait_needed(self, caller: str) -> float:
         """0 if the request may go now (it is counted), else the seconds to wait."""
@@ -114,10 +158,20 @@ class TokenBuckets:
             return 0.0
         now = time.monotonic()
         with self._lock:
+            if caller not in self._buckets and len(self._buckets) >= self.PRUNE_AT:
+                self._prune(now)
             tokens, last = self._buckets.get(caller, (self._burst, now))
             tokens = min(self._burst, tokens + (now - last) * self._rate)
             self._buckets[caller] = (tokens - 1 if tokens >= 1 else tokens, now)
         return 0.0 if tokens >= 1 else (1 - tokens) / self._rate
+
+    def _prune(self, now: float) -> None:
+        refill = self._burst / self._rate
+        self._buckets = {
+            caller: (tokens, last)
+            for caller, (tokens, last) in self._buckets.items()
+            if tokens + (now - last) * self._rate < self._burst and now - last < refill
+        }
 
 
 def stamp(moment: datetime) -> str:
@@ -140,128 +194,185 @@ def holder_hint(first_name: str, last_name: str) -> str:
 
 
 class ServerStore:
-    """The server's state. Every public method is thread-safe."""
+    """The service's state in ``where``: an SQLite file, or a ``postgresql://`` URL.
+
+    Every public method is one transaction and may be called from any thread.
+    ``rate_per_second`` 0 turns the rate limit off.
+    """
 
     def __init__(
         self,
-        path: Path,
+        where: Path | str,
         *,
         seed: int,
         open_codes: bool,
         seasons: SeasonTable,
         clock: Callable[[], datetime],
+        rate_per_second: float = 50.0,
+        burst: int = 100,
     ) -> None:
         self._open_codes, self._seasons, self._clock = open_codes, seasons, clock
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
-        for pragma in ("journal_mode = wal", "synchronous = normal", "foreign_keys = on"):
-            self._db.execute(f"PRAGMA {pragma}")
-        self._db.execute("PRAGMA busy_timeout = 5000")
+        self._rate, self._burst = rate_per_second, burst
+        self._db: Database = open_database(where)
+        self._memory_buckets = MemoryBuckets(rate_per_second, burst)
+        self._shared_calls = 0
         try:
-            self._create_or_check(seed)
+            self._secret = self._db.run(lambda tx: self._create_or_check(tx, seed), write=True)
         except BaseException:
             self._db.close()
             raise
 
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
+    @property
+    def dialect(self) -> str:
+        return self._db.dialect
 
-    def _create_or_check(self, seed: int) -> None:
-        with self._write():
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version == 0:
-                for statement in _SCHEMA.split(";")[:-1]:
-                    self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                self._seed(seed)
-            elif version != SCHEMA_VERSION:
-                raise ValueError(f"unknown server database version {version}")
-            row = self._db.execute("SELECT value FROM meta WHERE key = 'seed'").fetchone()
-            if row[0] != str(seed):
-                raise ValueError(f"this database holds the data of seed {row[0]}")
+    def close(self) -> None:
+        self._db.close()
+
+    def _create_or_check(self, tx: Transaction, seed: int) -> bytes:
+        """The schema made on first use, checked after; the cursor key."""
+        if self._db.dialect == "postgresql":
+            tx.execute("SELECT pg_advisory_xact_lock(7420)")  # workers starting together
+            exists = tx.one("SELECT to_regclass('meta') IS NOT NULL AS present")["present"]
+        else:
+            exists = tx.one("SELECT count(*) AS n FROM sqlite_master WHERE name = 'meta'")["n"]
+        if not exists:
+            for statement in _SCHEMA.split(";")[:-1]:
+                tx.execute(statement)
+            tx.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            tx.execute("INSERT INTO meta VALUES ('cursor_key', ?)", (secrets.token_hex(32),))
+            self._seed(tx, seed)
+        meta = {row["key"]: row["value"] for row in tx.execute("SELECT key, value FROM meta")}
+        if meta.get("schema") != str(SCHEMA_VERSION):
+            raise ValueError(f"unknown server database version {meta.get('schema')}")
+        if meta.get("seed") != str(seed):
+            raise ValueError(f"this database holds the data of seed {meta.get('seed')}")
+        return bytes.fromhex(meta["cursor_key"])
+
+    # -- the rate limit --------------------------------------------------------------------
+
+    def rate_wait(self, caller: str) -> float:
+        """0 if ``caller`` (a verified device, else an address) may go on now (counted),
+        else the seconds to wait. One process keeps the buckets in memory; several share
+        them through PostgreSQL."""
+        if self._rate <= 0:
+            return 0.0
+        if self._db.dialect != "postgresql":
+            return self._memory_buckets.wait_needed(caller)
+        return self._db.run(lambda tx: self._shared_wait(tx, caller), write=True)
+
+    @property
+    def tracked_callers(self) -> int:
+        if self._db.dialect != "postgresql":
+            return len(self._memory_buckets)
+        return self._db.run(lambda tx: tx.one("SELECT count(*) AS n FROM rate_buckets")["n"])
+
+    def _shared_wait(self, tx: Transaction, caller: str) -> float:
+        refill = (self._burst, self._rate)  # LEAST(burst, tokens + elapsed * rate), 3 times
+        row = tx.one(_SHARED_BUCKET, (caller, self._burst - 1.0, *refill, *refill, *refill))
+        self._shared_calls += 1
+        if self._shared_calls % 1000 == 0:  # forget the callers whose bucket is full again
+            tx.execute(
+                "DELETE FROM rate_buckets WHERE at < extract(epoch FROM clock_timestamp()) - ?",
+                (self._burst / self._rate,),
+            )
+        return 0.0 if row["allowed"] else (1 - row["tokens"]) / self._rate
 
     # -- devices ---------------------------------------------------------------------------
 
-    def enrol(self, request: dict[str, Any]) -> dict[str, Any]:
-        """The contract's Enrolment: a new device of the code's club. Problem 400 for a bad
-        request, 403 if the code is unknown, expired or already used."""
-        code, name = request.get("enrolment_code"), request.get("device_name")
-        if not isinstance(code, str) or not 4 <= len(code) <= 40:
-            raise Problem(400, "bad-request", "Invalid enrolment", "enrolment_code: 4 to 40")
-        if not isinstance(name, str) or not 1 <= len(name.strip()) <= 60:
+    def enrol(self, request: dict[str, Any], key: str | None = None) -> dict[str, Any]:
+        """The contract's Enrolment: a new device of the code's club. Problem 403 if the code
+        is unknown, expired or already used. With ``key`` (the request's Idempotency-Key),
+        the same request again gives the same device a new token (the answer may have been
+        lost: nobody holds the first), and the key with another request is 422."""
+        code = request["enrolment_code"].strip().upper()
+        name = request["device_name"].strip()
+        if not name:
             raise Problem(400, "bad-request", "Invalid enrolment", "device_name: 1 to 60")
-        now = self._clock()
-        with self._write():
-            row = self._db.execute(
-                "SELECT * FROM enrolment_codes WHERE code = ?", (code.strip().upper(),)
-            ).fetchone()
+        now = stamp(self._clock())
+
+        def work(tx: Transaction) -> dict[str, Any]:
+            token = secrets.token_urlsafe(32)
+            if key is not None:
+                device = tx.one("SELECT * FROM devices WHERE enrolment_key = ?", (key,))
+                if device is not None:
+                    if (device["enrolment_code"], device["name"]) != (code, name):
+                        raise Problem(422, "key-reused", "Idempotency key used for another request")
+                    if device["revoked_at"] is not None:
+                        raise Problem(403, "enrolment-refused", "Enrolment code refused")
+                    tx.execute(
+                        "UPDATE devices SET token_hash = ? WHERE device_id = ?",
+                        (hash_token(token), device["device_id"]),
+                    )
+                    club = self._club(tx, device["club_id"])
+                    return {"device_id": device["device_id"], "token": token, "club": club}
+            row = tx.one("SELECT * FROM enrolment_codes WHERE code = ?", (code,))
             if (
                 row is None
                 or (row["used_at"] and not row["reusable"])
-                or (row["expires_at"] and row["expires_at"] <= stamp(now))
+                or (row["expires_at"] and row["expires_at"] <= now)
             ):
                 raise Problem(403, "enrolment-refused", "Enrolment code refused")
             if not row["reusable"]:
-                self._db.execute(
-                    "UPDATE enrolment_codes SET used_at = ? WHERE code = ?",
-                    (stamp(now), row["code"]),
-                )
-            device_id, token = str(uuid.uuid4()), secrets.token_urlsafe(32)
-            self._db.execute(
-                "INSERT INTO devices VALUES (?, ?, ?, ?, ?, NULL)",
-                (device_id, row["club_id"], name.strip(), hash_token(token), stamp(now)),
+                tx.execute("UPDATE enrolment_codes SET used_at = ? WHERE code = ?", (now, code))
+            device_id = str(uuid.uuid4())
+            tx.execute(
+                "INSERT INTO devices VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
+                (device_id, row["club_id"], name, hash_token(token), now, key, code),
             )
-            return {"device_id": device_id, "token": token, "club": self._club(row["club_id"])}
+            return {"device_id": device_id, "token": token, "club": self._club(tx, row["club_id"])}
+
+        return self._db.run(work, write=True)
 
     def authenticate(self, token: str) -> Device | None:
-        with self._lock:
-            row = self._db.execute(
+        row = self._db.run(
+            lambda tx: tx.one(
                 "SELECT device_id, club_id FROM devices WHERE token_hash = ?"
                 " AND revoked_at IS NULL",
                 (hash_token(token),),
-            ).fetchone()
+            )
+        )
         return Device(row["device_id"], row["club_id"]) if row else None
 
     def club(self, device: Device) -> dict[str, str]:
-        with self._lock:
-            return self._club(device.club_id)
+        return self._db.run(lambda tx: self._club(tx, device.club_id))
 
     def new_enrolment_code(self, *, other_club: bool = False) -> str:
         """A single-use code valid for a week, for the training club (or the other one)."""
         code = "-".join("".join(secrets.choice(LETTERS) for _ in range(4)) for _ in range(2))
         expires = stamp(self._clock() + timedelta(days=ENROLMENT_CODE_DAYS))
-        with self._write():
-            self._db.execute(
+        self._db.run(
+            lambda tx: tx.execute(
                 "INSERT INTO enrolment_codes VALUES (?, ?, 0, ?, NULL)",
                 (code, 2 if other_club else 1, expires),
-            )
+            ),
+            write=True,
+        )
         return code
 
     def revoke_device(self, device_id: str) -> None:
-        with self._write():
-            self._db.execute(
+        self._db.run(
+            lambda tx: tx.execute(
                 "UPDATE devices SET revoked_at = ? WHERE device_id = ?",
                 (stamp(self._clock()), device_id),
-            )
+            ),
+            write=True,
+        )
 
     # -- codes and redemptions -------------------------------------------------------------
 
-    def check_code(self, device: Device, request: dict[str, Any]) -> dict[str, Any]:
-        """The contract's CodeState; Problem 400 for a code not in the contract's format."""
-        code = request.get("code")
-        if not isinstance(code, str) or not CODE_RE.fullmatch(code):
-            raise Problem(400, "bad-request", "Invalid code", "code: YY-XXXX-XXXX")
+    def check_code(self, device: Device, code: str) -> dict[str, Any]:
+        """The contract's CodeState."""
         now = self._clock()
-        with self._lock:
-            row, season = self._code(code, now)
+
+        def work(tx: Transaction) -> dict[str, Any]:
+            row, season = self._code(tx, code, now)
             if row is None or season is None:
                 return {"code": code, "state": "unknown"}
             state: dict[str, Any] = {"code": code}
             if row["last_name"]:
                 state["holder_hint"] = holder_hint(row["first_name"], row["last_name"])
-            live = self._live(code)
+            live = self._live(tx, code)
             if row["revoked"]:
                 state["state"] = "revoked"
             elif live is not None:
@@ -272,60 +383,103 @@ class ServerStore:
                 state["state"] = "available"
             return state
 
-    def redeem_batch(self, device: Device, request: dict[str, Any]) -> tuple[list[dict], int]:
+        return self._db.run(work)
+
+    def redeem_batch(
+        self, device: Device, raw_items: list[Any], schema_errors: list[str | None]
+    ) -> tuple[list[dict], int]:
         """One result per item, in order, all in one transaction; and how many replays.
-        Problem 400 without items, 413 beyond 100."""
-        raw_items = request.get("items")
-        if not isinstance(raw_items, list) or not raw_items:
-            raise Problem(400, "bad-request", "Invalid batch", "items: 1 to 100 items")
-        if len(raw_items) > MAX_BATCH:
-            raise Problem(413, "batch-too-large", "Batch too large", "items: 100 at most")
+        ``raw_items`` holds 1 to 100 items; ``schema_errors`` says, for each, what breaks the
+        contract's schema (None: nothing), and the rules beyond the schema are checked here."""
         now = self._clock()
-        results: list[dict[str, Any]] = []
-        with self._write():
-            for raw in raw_items:
-                item, error = parse_item(raw)
+        parsed = [
+            (None, error) if error else parse_item(raw)
+            for raw, error in zip(raw_items, schema_errors, strict=True)
+        ]
+
+        def work(tx: Transaction) -> list[dict[str, Any]]:
+            self._next_seq(tx, device.club_id)  # holds the club's writers until commit
+            results: list[dict[str, Any]] = []
+            for raw, (item, error) in zip(raw_items, parsed, strict=True):
                 if item is None:
-                    key = raw.get("idempotency_key") if isinstance(raw, dict) else None
-                    key = key if isinstance(key, str) else ""
-                    results.append({"idempotency_key": key, "status": "invalid", "detail": error})
+                    results.append(
+                        {"idempotency_key": _echo_key(raw), "status": "invalid", "detail": error}
+                    )
                     continue
-                result = self._redeem(device.club_id, device.device_id, item, now)
+                result = self._redeem(tx, device.club_id, device.device_id, item, now)
                 results.append({"idempotency_key": item.key} | result)
+            return results
+
+        results = self._db.run(work, write=True)
         return results, sum(result["status"] == "replayed" for result in results)
 
-    def cancel(self, device: Device, redemption_id: str) -> dict[str, Any]:
+    def cancel(self, device: Device, redemption_id: str, reason: str | None) -> dict[str, Any]:
         """Cancel (idempotent). Problem 404 if not this club's, 409 if already paid."""
-        with self._write():
-            row = self._redemption(redemption_id)
+
+        def work(tx: Transaction) -> dict[str, Any]:
+            row = self._redemption(tx, redemption_id)
             if row is None or row["club_id"] != device.club_id:
                 raise Problem(404, "not-found", "No such redemption for this club")
             if row["state"] == "paid":
                 raise Problem(409, "already-paid", "Already paid: contact the national service")
             if row["state"] != "cancelled":
-                self._change(redemption_id, state="cancelled")
-            return redemption_json(self._redemption(redemption_id))
+                self._change(
+                    tx, row, state="cancelled", cancelled_at=stamp(self._clock()),
+                    cancelled_by=device.device_id, cancel_reason=reason or None,
+                )  # fmt: skip
+            return redemption_json(self._redemption(tx, redemption_id))
 
-    def changes(self, device: Device, cursor: str, limit: int) -> tuple[list[dict], str]:
+        return self._db.run(work, write=True)
+
+    def changes(self, device: Device, cursor: str, limit: int) -> dict[str, Any]:
         """This club's redemptions changed since ``cursor`` ("" for all), in change order,
-        and the cursor to ask with next time. Problem 400 for a cursor never given."""
-        after = decode_cursor(cursor) if cursor else 0
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM redemptions WHERE club_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-                (device.club_id, after, limit),
-            ).fetchall()
-        return [redemption_json(row) for row in rows], encode_cursor(
-            rows[-1]["seq"] if rows else after
+        the cursor to ask with next time, and whether more are waiting."""
+        after = self._decode_cursor(device.club_id, cursor) if cursor else 0
+        rows = self._db.run(
+            lambda tx: tx.execute(
+                f"SELECT {_REDEMPTION_COLUMNS}, cancelled_at, cancelled_by, cancel_reason"  # noqa: S608
+                " FROM redemptions WHERE club_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                (device.club_id, after, limit + 1),
+            )
         )
+        page = rows[:limit]
+        last = page[-1]["seq"] if page else after
+        return {
+            "items": [redemption_json(row) for row in page],
+            "next_cursor": self._encode_cursor(device.club_id, last),
+            "has_more": len(rows) > limit,
+        }
+
+    def _encode_cursor(self, club_id: int, seq: int) -> str:
+        """Opaque: the club's own change number, signed, so that it tells nothing of the
+        national volume and a cursor never given is refused."""
+        number = struct.pack(">Q", seq)
+        mac = hmac.digest(self._secret, struct.pack(">Q", club_id) + number, "sha256")[:12]
+        return base64.urlsafe_b64encode(number + mac).decode().rstrip("=")
+
+    def _decode_cursor(self, club_id: int, cursor: str) -> int:
+        refused = Problem(400, "bad-cursor", "Unknown cursor", "Start again without a cursor.")
+        if len(cursor) != 27 or not re.fullmatch(r"[A-Za-z0-9_-]+", cursor):
+            raise refused
+        raw = base64.urlsafe_b64decode(cursor + "=")
+        number, mac = raw[:8], raw[8:]
+        expected = hmac.digest(self._secret, struct.pack(">Q", club_id) + number, "sha256")[:12]
+        seq = struct.unpack(">Q", number)[0]
+        if not hmac.compare_digest(mac, expected) or seq > _SEQ_MAX:
+            raise refused
+        return seq
 
     # -- what the national portal does (test helpers) --------------------------------------
 
     def portal_redeem(self, code: str, last: str, first: str, birth: date | str) -> str:
         """A code typed on the portal for the training club; ValueError(status) if refused."""
         item = _Item(None, code, last, first, str(birth), None)
-        with self._write():
-            result = self._redeem(1, None, item, self._clock())
+
+        def work(tx: Transaction) -> dict[str, Any]:
+            self._next_seq(tx, 1)
+            return self._redeem(tx, 1, None, item, self._clock())
+
+        result = self._db.run(work, write=True)
         if result["status"] != "accepted":
             raise ValueError(result["status"])
         return result["redemption_id"]
@@ -342,105 +496,128 @@ class ServerStore:
         now = self._clock()
         if state == "paid" and paid_on is None:
             paid_on = now.date()
-        with self._write():
-            row = self._redemption(redemption_id)
+
+        def work(tx: Transaction) -> None:
+            row = self._redemption(tx, redemption_id)
             if row is None:
                 raise KeyError(redemption_id)
             amount = row["amount_cents"] if amount_cents is None else amount_cents
             day = None if paid_on is None else str(paid_on)
-            self._change(redemption_id, state=state, amount_cents=amount, paid_on=day)
+            self._change(tx, row, state=state, amount_cents=amount, paid_on=day)
+
+        self._db.run(work, write=True)
 
     def redemptions(self) -> list[dict[str, Any]]:
-        """Every row the server holds, every club, in change order."""
-        with self._lock:
-            rows = self._db.execute(
+        """Every row the service holds, every club, in change order."""
+        rows = self._db.run(
+            lambda tx: tx.execute(
                 "SELECT r.*, c.siret AS club_siret FROM redemptions r"
-                " JOIN clubs c USING (club_id) ORDER BY seq"
-            ).fetchall()
+                " JOIN clubs c USING (club_id) ORDER BY r.updated_at, r.club_id, r.seq"
+            )
+        )
         return [dict(row) for row in rows]
 
-    # -- inside the lock -------------------------------------------------------------------
+    def device_token_hashes(self) -> list[str]:
+        return [
+            row["token_hash"]
+            for row in self._db.run(lambda tx: tx.execute("SELECT token_hash FROM devices"))
+        ]
 
-    @contextmanager
-    def _write(self) -> Iterator[None]:
-        """The lock and one transaction: everything inside commits together, or nothing."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    # -- inside a transaction --------------------------------------------------------------
 
-    def _club(self, club_id: int) -> dict[str, str]:
-        row = self._db.execute(
-            "SELECT siret, rna, name FROM clubs WHERE club_id = ?", (club_id,)
-        ).fetchone()
-        return dict(row)
+    def _club(self, tx: Transaction, club_id: int) -> dict[str, str]:
+        row = tx.one("SELECT siret, rna, name FROM clubs WHERE club_id = ?", (club_id,))
+        return {"siret": row["siret"], "rna": row["rna"], "name": row["name"]}
 
-    def _code(self, code: str, now: datetime) -> tuple[sqlite3.Row | None, Season | None]:
+    def _next_seq(self, tx: Transaction, club_id: int) -> int:
+        """The club's next change number; its row stays taken until the commit."""
+        row = tx.one(
+            "UPDATE clubs SET last_seq = last_seq + 1 WHERE club_id = ? RETURNING last_seq",
+            (club_id,),
+        )
+        return row["last_seq"]
+
+    def _code(self, tx: Transaction, code: str, now: datetime) -> tuple[Any, Season | None]:
         """The code's row (a blank one for an unseen code in open-codes mode) and its season;
         None for a code that does not exist, or not yet (season not opened)."""
         season = self._seasons.by_prefix(code[:2])
         if season is None or not season.has_codes or not season.has_opened(now):
             return None, None
-        row = self._db.execute("SELECT * FROM codes WHERE code = ?", (code,)).fetchone()
+        row = tx.one("SELECT * FROM codes WHERE code = ?", (code,))
         if row is None and self._open_codes and (code[3] != "I" or season.aeeh_i_prefix):
-            row = self._db.execute(
-                "SELECT ? AS code, NULL AS last_name, NULL AS first_name,"
-                " NULL AS birth_date, 0 AS revoked",
-                (code,),
-            ).fetchone()
+            row = {"code": code, "last_name": None, "first_name": None, "birth_date": None}
+            row["revoked"] = 0
         return row, season if row is not None else None
 
-    def _live(self, code: str) -> sqlite3.Row | None:
-        return self._db.execute(
-            "SELECT club_id, received_at FROM redemptions WHERE code = ? AND state != 'cancelled'",
+    def _live(self, tx: Transaction, code: str) -> Any:
+        return tx.one(
+            "SELECT redemption_id, club_id, received_at FROM redemptions"
+            " WHERE code = ? AND state <> 'cancelled'",
             (code,),
-        ).fetchone()
+        )
 
-    def _redemption(self, redemption_id: str) -> sqlite3.Row | None:
-        return self._db.execute(
-            "SELECT * FROM redemptions WHERE redemption_id = ?", (redemption_id,)
-        ).fetchone()
+    def _redemption(self, tx: Transaction, redemption_id: str) -> Any:
+        return tx.one("SELECT * FROM redemptions WHERE redemption_id = ?", (redemption_id,))
 
-    def _max_seq(self) -> int:
-        return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM redemptions").fetchone()[0]
-
-    def _redeem(self, club_id: int, device_id: str | None, item: _Item, now: datetime) -> dict:
+    def _redeem(
+        self, tx: Transaction, club_id: int, device_id: str | None, item: _Item, now: datetime
+    ) -> dict[str, Any]:
         """The rules for one item, in order: key, existence, revocation, earlier redemption,
-        deadline, identity. Inside the caller's transaction."""
+        deadline, identity."""
         if item.key is not None:
-            first = self._db.execute(
-                "SELECT * FROM redemptions WHERE idempotency_key = ?", (item.key,)
-            ).fetchone()
-            if first is not None:
-                sent = (club_id, item.code, item.last_name, item.first_name, item.birth_date)
-                if sent != tuple(first[name] for name in _PAYLOAD):
-                    return {"status": "key_reused"}
+            payload = item.payload(club_id)
+            seen = tx.one(
+                "SELECT payload, redemption_id FROM idempotency_keys"
+                " WHERE club_id = ? AND idempotency_key = ?",
+                (club_id, item.key),
+            )
+            if seen is None:
+                tx.execute(
+                    "INSERT INTO idempotency_keys VALUES (?, ?, ?, NULL, ?)",
+                    (club_id, item.key, payload, stamp(now)),
+                )
+            elif seen["payload"] != payload:
+                return {"status": "key_reused"}
+            elif seen["redemption_id"] is not None:
+                first = self._redemption(tx, seen["redemption_id"])
                 return {
                     "status": "replayed",
                     "redemption_id": first["redemption_id"],
                     "received_at": first["received_at"],
+                    "state": first["state"],
                 }
-        row, season = self._code(item.code, now)
+        result = self._judge(tx, club_id, device_id, item, now)
+        if item.key is not None and result["status"] == "accepted":
+            tx.execute(
+                "UPDATE idempotency_keys SET redemption_id = ?"
+                " WHERE club_id = ? AND idempotency_key = ?",
+                (result["redemption_id"], club_id, item.key),
+            )
+        return result
+
+    def _judge(
+        self, tx: Transaction, club_id: int, device_id: str | None, item: _Item, now: datetime
+    ) -> dict[str, Any]:
+        row, season = self._code(tx, item.code, now)
         if row is None or season is None:
             return {"status": "unknown_code"}
         if row["revoked"]:
             return {"status": "revoked"}
-        live = self._live(item.code)
+        live = self._live(tx, item.code)
         if live is not None:
-            return {
+            result = {
                 "status": "already_redeemed",
                 "by_this_club": live["club_id"] == club_id,
                 "redeemed_at": live["received_at"],
             }
+            if live["club_id"] == club_id:
+                result["redemption_id"] = live["redemption_id"]
+            return result
         if season.has_closed(now):
             return {"status": "season_closed"}
         if row["last_name"] is None:  # open-codes mode: the first to redeem is the holder
-            self._db.execute(
-                "INSERT OR IGNORE INTO codes VALUES (?, ?, ?, ?, 0)",
+            tx.execute(
+                "INSERT INTO codes VALUES (?, ?, ?, ?, 0) ON CONFLICT DO NOTHING",
                 (item.code, item.last_name, item.first_name, item.birth_date),
             )
         elif not (
@@ -451,48 +628,68 @@ class ServerStore:
             return {"status": "identity_mismatch"}
         redemption_id, received = str(uuid.uuid4()), stamp(now)
         self._insert(
-            redemption_id, item.key, club_id, device_id, "device" if device_id else "portal",
+            tx, redemption_id, item.key, club_id, device_id, "device" if device_id else "portal",
             item.code, item.last_name, item.first_name, item.birth_date, item.recorded_at,
-            "accepted", season.amount_cents, None, received, received, self._max_seq() + 1,
+            "accepted", season.amount_cents, None, received, received,
+            self._next_seq(tx, club_id),
         )  # fmt: skip
-        return {"status": "accepted", "redemption_id": redemption_id, "received_at": received}
+        return {
+            "status": "accepted",
+            "redemption_id": redemption_id,
+            "received_at": received,
+            "state": "accepted",
+        }
 
-    def _insert(self, *values: Any) -> None:
-        self._db.execute(_INSERT_REDEMPTION, values)
+    def _insert(self, tx: Transaction, *values: Any) -> None:
+        marks = ", ".join("?" * len(values))
+        tx.execute(f"INSERT INTO redemptions ({_REDEMPTION_COLUMNS}) VALUES ({marks})", values)  # noqa: S608
 
-    def _change(self, redemption_id: str, **values: Any) -> None:
-        """Set ``values`` (trusted column names) and give the row the next change number."""
+    def _change(self, tx: Transaction, row: Any, **values: Any) -> None:
+        """Set ``values`` (trusted column names) and give the row its club's next number."""
         columns = ", ".join(f"{name} = ?" for name in values)
-        self._db.execute(
+        seq = self._next_seq(tx, row["club_id"])
+        tx.execute(
             f"UPDATE redemptions SET {columns}, updated_at = ?, seq = ?"  # noqa: S608
             " WHERE redemption_id = ?",
-            (*values.values(), stamp(self._clock()), self._max_seq() + 1, redemption_id),
+            (*values.values(), stamp(self._clock()), seq, row["redemption_id"]),
         )
 
-    def _seed(self, seed: int) -> None:
+    def _seed(self, tx: Transaction, seed: int) -> None:
         data = training_data(seed)
-        self._db.execute("INSERT INTO meta VALUES ('seed', ?)", (str(seed),))
+        tx.execute("INSERT INTO meta VALUES ('seed', ?)", (str(seed),))
         for club_id, club in ((1, data.club), (2, data.other_club)):
-            self._db.execute(
-                "INSERT INTO clubs VALUES (?, ?, ?, ?)", (club_id, club.siret, club.rna, club.name)
+            tx.execute(
+                "INSERT INTO clubs VALUES (?, ?, ?, ?, 0)",
+                (club_id, club.siret, club.rna, club.name),
             )
         for code in (TRAINING_ENROLMENT_CODE, *data.enrolment_codes):
-            reusable = code == TRAINING_ENROLMENT_CODE
-            self._db.execute(
-                "INSERT INTO enrolment_codes VALUES (?, 1, ?, NULL, NULL)", (code, reusable)
-            )
+            reusable = int(code == TRAINING_ENROLMENT_CODE)
+            tx.execute("INSERT INTO enrolment_codes VALUES (?, 1, ?, NULL, NULL)", (code, reusable))
         for item in data.codes:
             person = (item.last_name, item.first_name, str(item.birth_date))
-            revoked = item.category is CodeCategory.REVOKED
-            self._db.execute(
-                "INSERT INTO codes VALUES (?, ?, ?, ?, ?)", (item.code, *person, revoked)
-            )
+            revoked = int(item.category is CodeCategory.REVOKED)
+            tx.execute("INSERT INTO codes VALUES (?, ?, ?, ?, ?)", (item.code, *person, revoked))
             if item.code in data.redeemed_at:  # by the other club, on the portal
                 at = stamp(data.redeemed_at[item.code])
                 season = self._seasons.by_prefix(item.code[:2])
                 amount = season.amount_cents if season else 0
-                self._insert(str(uuid.uuid4()), None, 2, None, "portal", item.code, *person, None,
-                             "accepted", amount, None, at, at, self._max_seq() + 1)  # fmt: skip
+                self._insert(tx, str(uuid.uuid4()), None, 2, None, "portal", item.code, *person,
+                             None, "accepted", amount, None, at, at, self._next_seq(tx, 2))  # fmt: skip
+
+
+def _echo_key(raw: Any) -> str | None:
+    """The key of an invalid item as the result gives it back: only if it is a UUID."""
+    key = raw.get("idempotency_key") if isinstance(raw, dict) else None
+    return key.lower() if isinstance(key, str) and _KEY_RE.fullmatch(key.lower()) else None
+
+
+def _text_ok(value: str) -> bool:
+    """Text that can be stored and sent back: no lone surrogate, no control character."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return not any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value)
 
 
 def parse_item(raw: Any) -> tuple[_Item | None, str]:
@@ -507,12 +704,14 @@ def parse_item(raw: Any) -> tuple[_Item | None, str]:
     if not isinstance(code, str) or not CODE_RE.fullmatch(code):
         return None, "code: not in the YY-XXXX-XXXX format"
     for name, value in (("last_name", last), ("first_name", first)):
-        if not isinstance(value, str) or not 1 <= len(value.strip()) <= _NAME_MAX:
+        if not isinstance(value, str) or not 1 <= len(value) <= _NAME_MAX or not value.strip():
             return None, f"young_person.{name}: 1 to {_NAME_MAX} characters"
+        if not _text_ok(value):
+            return None, f"young_person.{name}: not valid text"
     if not isinstance(birth, str) or not _DATE_RE.fullmatch(birth) or not _parses(date, birth):
         return None, "young_person.birth_date: not a date (YYYY-MM-DD)"
     moment = _parses(datetime, recorded) if isinstance(recorded, str) else None
-    if moment is None or moment.utcoffset() is None:
+    if moment is None or moment.utcoffset() is None or not recorded.isascii():
         return None, "recorded_at: not a date-time with an offset"
     return _Item(key.lower(), code, last, first, birth, recorded), ""  # type: ignore[arg-type]
 
@@ -524,27 +723,13 @@ def _parses(kind: type[date] | type[datetime], text: str) -> Any:
         return None
 
 
-def redemption_json(row: sqlite3.Row) -> dict[str, Any]:
+def redemption_json(row: Any) -> dict[str, Any]:
     """The contract's Redemption."""
     names = ("redemption_id", "idempotency_key", "code", "source", "device_id", "state")
-    names += ("amount_cents", "paid_on", "received_at", "updated_at")
+    names += ("amount_cents", "paid_on", "recorded_at", "received_at", "updated_at")
+    names += ("cancelled_at", "cancelled_by", "cancel_reason")
     person = {name: row[name] for name in ("last_name", "first_name", "birth_date")}
     return {name: row[name] for name in names} | {"young_person": person}
-
-
-def encode_cursor(seq: int) -> str:
-    """An opaque cursor: the last change number seen."""
-    return base64.urlsafe_b64encode(f"seq:{seq}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        prefix, seq = base64.urlsafe_b64decode(cursor + "==").decode().split(":")
-        if prefix == "seq" and seq.isdigit():
-            return int(seq)
-    except ValueError:
-        pass
-    raise Problem(400, "bad-cursor", "Unknown cursor", "Start again without a cursor.")
 
 
 def seasons_json(table: SeasonTable) -> dict[str, Any]:

@@ -218,3 +218,43 @@ def connections_closed(monkeypatch):
             conn.close()
     if left:
         pytest.fail(f"SQLite connections left open, opened at: {', '.join(left)}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def service_db(request, tmp_path):
+    """Where a redemption service keeps its state, once for each storage: an SQLite file,
+    and a new PostgreSQL database. The same contract tests run on both."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    return tmp_path / "national.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(tmp_path_factory):
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (bench/postgres.py): one for the
+    session of each worker, started when a test first asks for it. Without PostgreSQL's
+    server on the machine, the tests that need it fail, saying what to install."""
+    from bench.postgres import PostgresCluster, missing_server
+
+    if missing := missing_server():
+        pytest.fail(missing, pytrace=False)
+    with PostgresCluster(tmp_path_factory.mktemp("postgres")) as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster, request):
+    """The URL of a new, empty database of the test's own on the session's cluster,
+    dropped at the end (its connections terminated first). A test that stopped the server
+    and left it down has it started again."""
+    import re
+
+    slug = re.sub(r"[^a-z0-9_]+", "_", request.node.name.lower())
+    name = f"t{os.urandom(4).hex()}_{slug}"[:63]
+    if not postgres_cluster.running:
+        postgres_cluster.start_server()
+    url = postgres_cluster.new_database(name)
+    yield url
+    if not postgres_cluster.running:
+        postgres_cluster.start_server()
+    postgres_cluster.drop_database(name)

@@ -1,5 +1,9 @@
-"""The published contract is valid OpenAPI 3.1, and the reference server answers by it."""
+"""The published contract is valid OpenAPI 3.1, and the reference server answers by it: on
+a few chosen requests, and on the hundreds that schemathesis generates from the contract
+itself, with every check on, against both storages."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -55,3 +59,28 @@ def test_answers_follow_the_contract(tmp_path):
         assert problem.status_code == 401
         assert problem.headers["content-type"].startswith("application/problem+json")
         Draft202012Validator(schema(spec, "Problem")).validate(problem.json())
+
+
+def test_generated_requests_get_the_answers_the_contract_promises(service_db, tmp_path):
+    """Schemathesis sends requests made from the contract's schemas, valid and not, with
+    the coverage, fuzzing and stateful phases (a redemption, then its cancel): every answer
+    must have a documented status, content type, headers and schema, and no 5xx."""
+    with ReferenceServer(service_db, open_codes=True, clock=Clock(), rate_per_second=0) as server:
+        token = httpx.post(
+            f"{server.url}/v1/devices",
+            json={"enrolment_code": "DEMO-2026", "device_name": "Accueil"},
+        ).json()["token"]
+        run = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("schemathesis")),
+                "--config-file", str(SPEC.parents[2] / "tests" / "schemathesis.toml"),
+                "run", str(SPEC), "--url", server.url,
+                "--header", f"Authorization: Bearer {token}",
+                "--checks", "all", "--max-examples", "20", "--seed", "1",
+                "--request-timeout", "30", "--workers", "1",
+            ],
+            capture_output=True, text=True, timeout=600, cwd=tmp_path,  # its cache there
+        )  # fmt: skip
+    summary = run.stdout[-3000:]
+    assert run.returncode == 0, summary
+    assert "No issues found" in summary and "Tested: 7" in summary

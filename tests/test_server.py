@@ -52,8 +52,8 @@ def clock():
 
 
 @pytest.fixture
-def server(tmp_path, clock):
-    with ReferenceServer(tmp_path / "national.sqlite3", clock=clock) as running:
+def server(service_db, clock):
+    with ReferenceServer(service_db, clock=clock) as running:
         yield running
 
 
@@ -111,10 +111,10 @@ def test_training_data_is_the_same_for_a_seed_and_covers_every_case():
     }
 
 
-def test_a_database_keeps_the_seed_it_was_made_with(tmp_path):
-    ReferenceServer(tmp_path / "n.sqlite3", seed=1).stop()
+def test_a_database_keeps_the_seed_it_was_made_with(service_db):
+    ReferenceServer(service_db, seed=1).stop()
     with pytest.raises(ValueError, match="seed 1"):
-        ReferenceServer(tmp_path / "n.sqlite3", seed=2)
+        ReferenceServer(service_db, seed=2)
 
 
 # -- enrolment and tokens ------------------------------------------------------------------
@@ -136,11 +136,15 @@ def test_enrolment_gives_a_device_of_the_training_club(http):
     assert club.json() == body["club"]
 
 
-def test_the_server_keeps_only_a_hash_of_the_token(server, http, tmp_path):
-    _, headers = enrol(http)
-    token = headers["Authorization"].split()[1].encode()
-    files = list(tmp_path.glob("national.sqlite3*"))  # the database and its WAL
-    assert len(files) >= 2 and not any(token in file.read_bytes() for file in files)
+def test_the_server_keeps_only_a_hash_of_the_token(tmp_path, clock):
+    with (
+        ReferenceServer(tmp_path / "national.sqlite3", clock=clock) as server,
+        httpx.Client(base_url=server.url) as http,
+    ):
+        _, headers = enrol(http)
+        token = headers["Authorization"].split()[1].encode()
+        files = list(tmp_path.glob("national.sqlite3*"))  # the database and its WAL
+        assert len(files) >= 2 and not any(token in file.read_bytes() for file in files)
 
 
 def test_an_unknown_enrolment_code_is_refused(http):
@@ -177,8 +181,11 @@ def test_seasons_are_those_of_the_shipped_table(http, auth):
 def test_unknown_paths_and_bad_json(http, auth):
     assert_problem(http.get("/v1/nothing", headers=auth), 404)
     assert_problem(http.get("/v1/redemptions:batch", headers=auth), 405)
-    bad = http.post("/v1/redemptions:batch", content=b"{not json", headers=auth)
+    as_json = auth | {"Content-Type": "application/json"}
+    bad = http.post("/v1/redemptions:batch", content=b"{not json", headers=as_json)
     assert_problem(bad, 400)
+    as_text = http.post("/v1/redemptions:batch", content=b"{}", headers=auth)
+    assert_problem(as_text, 415)
     assert_problem(http.post("/v1/codes:check", json=["x"], headers=auth), 400)
 
 
@@ -248,6 +255,7 @@ def test_a_code_redeemed_by_another_device_of_the_club_or_by_another_club(server
         "status": "already_redeemed",
         "by_this_club": True,
         "redeemed_at": accepted["received_at"],
+        "redemption_id": accepted["redemption_id"],  # the club's own: which one it is
     }
     elsewhere = first(CodeCategory.REDEEMED_ELSEWHERE)
     (taken,) = redeem(http, auth, item(elsewhere))
@@ -293,7 +301,7 @@ def test_revoked_closed_unknown_and_invalid_items(http, auth, clock):
     assert statuses == ["revoked", "season_closed", "season_closed", "unknown_code"] + [
         "invalid"
     ] * 3 + ["accepted"]
-    assert results[4]["idempotency_key"] == "not-a-uuid"
+    assert results[4]["idempotency_key"] is None  # only a UUID is given back
     assert "birth_date" in results[5]["detail"] and "code" in results[6]["detail"]
     clock.now = IN_2025  # the 2025 code could be redeemed before the deadline
     assert redeem(http, auth, item(first(CodeCategory.AVAILABLE, 2025)))[0]["status"] == (
@@ -323,11 +331,11 @@ def test_two_devices_racing_for_one_code_get_one_acceptance(server, http):
     assert statuses == ["accepted"] + ["already_redeemed"] * 3
 
 
-def test_batches_of_100_are_answered_item_by_item_in_order(tmp_path, clock):
+def test_batches_of_100_are_answered_item_by_item_in_order(service_db, clock):
     """Batches as large as the engine sends. How fast they are answered is measured by
     the bench (bench/sync.py), not here: a busy machine would make a timed test fail."""
     with (
-        ReferenceServer(tmp_path / "bench.sqlite3", clock=clock, open_codes=True) as server,
+        ReferenceServer(service_db, clock=clock, open_codes=True) as server,
         httpx.Client(base_url=server.url) as http,
     ):
         _, auth = enrol(http)
@@ -393,8 +401,8 @@ def test_pull_brings_only_what_changed_since_the_cursor(server, http, auth):
     assert_problem(http.get("/v1/redemptions", params={"limit": 501}, headers=auth), 400)
 
 
-def test_data_survives_a_restart(tmp_path, clock):
-    path = tmp_path / "national.sqlite3"
+def test_data_survives_a_restart(service_db, clock):
+    path = service_db
     with ReferenceServer(path, clock=clock) as server, httpx.Client(base_url=server.url) as http:
         _, auth = enrol(http)
         (accepted,) = redeem(http, auth, item(LEA))
@@ -403,9 +411,9 @@ def test_data_survives_a_restart(tmp_path, clock):
         assert server.redemptions()[-1]["redemption_id"] == accepted["redemption_id"]
 
 
-def test_open_codes_belong_to_their_first_redeemer(tmp_path, clock):
+def test_open_codes_belong_to_their_first_redeemer(service_db, clock):
     with (
-        ReferenceServer(tmp_path / "open.sqlite3", clock=clock, open_codes=True) as server,
+        ReferenceServer(service_db, clock=clock, open_codes=True) as server,
         httpx.Client(base_url=server.url) as http,
     ):
         _, auth = enrol(http)
@@ -460,9 +468,9 @@ def test_latency(server, http, auth):
     assert time.perf_counter() - start >= 0.1
 
 
-def test_each_token_is_rate_limited(tmp_path, clock):
+def test_each_token_is_rate_limited(service_db, clock):
     with (
-        ReferenceServer(tmp_path / "n.sqlite3", clock=clock, rate_per_second=1, burst=2) as server,
+        ReferenceServer(service_db, clock=clock, rate_per_second=1, burst=2) as server,
         httpx.Client(base_url=server.url) as http,
     ):
         _, auth = enrol(http)

@@ -3,17 +3,15 @@
 Once the window has shown, the program's own code does in a temporary folder what a club
 needs on its first day, and each result is read back: the font and Qt's French words, the
 icons, a receipt saved as a PDF and one sent down the print path, an export opened by the
-workbook reader, and a TLS exchange with a server on 127.0.0.1. A file the bundle lacks (the
+workbook reader, the redemption service of training mode answering an enrolment, and a TLS
+exchange with that service on 127.0.0.1. A file the bundle lacks (the
 font, a Qt plugin, a Python module, OpenSSL) fails one of them with a one-line reason, so
-that CI stops there, not a club at its forum. It takes well under a second.
+that CI stops there, not a club at its forum. It takes about a second.
 """
 
 import ipaddress
-import ssl
-import threading
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -26,7 +24,10 @@ from app.exports import export_xlsx
 from app.resources import resource_path
 from app.validations import State, Validation
 from app.workbook import read_workbook
+from sync.client import ApiClient
 from sync.link import NationalLink
+from sync.server import ReferenceServer
+from sync.training import TRAINING_ENROLMENT_CODE
 from ui.french import euros
 from ui.receipt import Layout, ReceiptInput, print_receipts, write_pdf
 from ui.style import FONT_FAMILY, icon
@@ -50,6 +51,7 @@ def check_bundle(folder: Path) -> list[str]:
         ("receipt PDF", lambda: _receipt_pdf(folder, validation)),
         ("printed receipt", lambda: _printed_receipt(folder, validation)),
         ("XLSX export read back", lambda: _export(folder, validation)),
+        ("training service", lambda: _training_service(folder)),
         ("TLS", lambda: _tls(folder)),
     )
     for name, check in checks:
@@ -175,38 +177,33 @@ def _export(folder: Path, validation: Validation) -> None:
 # -- TLS -----------------------------------------------------------------------------------------
 
 
-class _Silent(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
-        self.send_error(404)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+def _training_service(folder: Path) -> None:
+    """The redemption service that training mode starts (uvicorn, Starlette, the contract
+    read from docs/api/openapi.yaml) enrols the program's link with the training code."""
+    with ReferenceServer(folder / "training.sqlite3") as server, ApiClient(server.url) as client:
+        enrolment = client.enrol(TRAINING_ENROLMENT_CODE, "smoke")
+        if not enrolment.club_name:
+            raise SmokeFailure("training service: the enrolment named no club")
 
 
 def _tls(folder: Path) -> None:
-    """The program's link to the national service enrols against a server on 127.0.0.1
-    whose certificate was made a moment ago: the handshake happens and the program refuses
-    the certificate, as it must (nobody trusts it). This takes the whole path of a real
-    enrolment: httpx, the system's trust store (truststore), Python's ssl and OpenSSL."""
+    """The program's link to the national service enrols against the service on 127.0.0.1
+    over TLS, with a certificate made a moment ago: the handshake happens and the program
+    refuses the certificate, as it must (nobody trusts it). This takes the whole path of a
+    real enrolment: httpx, the system's trust store (truststore), Python's ssl and OpenSSL,
+    and the service's own TLS (a forum's main desk serves it)."""
     cert, key = _throwaway_certificate(folder)
-    server = HTTPServer(("127.0.0.1", 0), _Silent)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="smoke-tls")
-    thread.start()
-    try:
-        link = NationalLink(folder / "unused.sqlite3", keep_token_in_memory=True)
-        link.enrol(f"https://127.0.0.1:{server.server_address[1]}", "SMOKE-TEST", "smoke")
-    except KnownError as error:
-        if error.reason != "certificate_refused":
-            raise SmokeFailure(f"TLS: the exchange on 127.0.0.1 failed ({error.reason})") from None
-    else:
-        raise SmokeFailure("TLS: a certificate nobody trusts was accepted")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with ReferenceServer(folder / "tls.sqlite3", tls=(cert, key)) as server:
+        try:
+            link = NationalLink(folder / "unused.sqlite3", keep_token_in_memory=True)
+            link.enrol(server.url, "SMOKE-TEST", "smoke")
+        except KnownError as error:
+            if error.reason != "certificate_refused":
+                raise SmokeFailure(
+                    f"TLS: the exchange on 127.0.0.1 failed ({error.reason})"
+                ) from None
+        else:
+            raise SmokeFailure("TLS: a certificate nobody trusts was accepted")
 
 
 def _throwaway_certificate(folder: Path) -> tuple[Path, Path]:
