@@ -354,6 +354,78 @@ def test_batches_of_100_are_answered_item_by_item_in_order(service_db, clock):
 # -- cancel and pull -----------------------------------------------------------------------
 
 
+def test_a_replay_tells_the_redemption_s_state_now(server, http, auth):
+    sent = item(LEA)
+    (accepted,) = redeem(http, auth, sent)
+    assert accepted["state"] == "accepted"
+    http.post(f"/v1/redemptions/{accepted['redemption_id']}/cancel", headers=auth)
+    (replayed,) = redeem(http, auth, sent)  # the first answer was lost, say, and sent again
+    assert replayed["status"] == "replayed" and replayed["state"] == "cancelled"
+    assert replayed["redemption_id"] == accepted["redemption_id"]
+
+
+def test_a_key_is_bound_to_its_first_payload_even_when_it_was_refused(http, auth):
+    sent = item(first(CodeCategory.REVOKED))
+    assert redeem(http, auth, sent)[0]["status"] == "revoked"
+    assert redeem(http, auth, sent)[0]["status"] == "revoked"  # judged again: not key_reused
+    other = item(LEA, key=sent["idempotency_key"])
+    assert redeem(http, auth, other)[0]["status"] == "key_reused"
+
+
+def test_keys_belong_to_a_club(server, http, auth):
+    sent = item(LEA)
+    assert redeem(http, auth, sent)[0]["status"] == "accepted"
+    _, neighbour = enrol(http, server.new_enrolment_code(other_club=True))
+    theirs = item(THEO, key=sent["idempotency_key"])  # the same UUID in another club
+    assert redeem(http, neighbour, theirs)[0]["status"] == "accepted"
+
+
+def test_an_enrolment_sent_again_with_its_key_gives_the_same_device(server, http):
+    code, key = server.new_enrolment_code(), str(uuid.uuid4())
+    request = {"enrolment_code": code, "device_name": "Accueil"}
+    first_answer = http.post("/v1/devices", json=request, headers={"Idempotency-Key": key})
+    again = http.post("/v1/devices", json=request, headers={"Idempotency-Key": key})
+    assert first_answer.status_code == again.status_code == 201  # the code is not spent twice
+    assert again.json()["device_id"] == first_answer.json()["device_id"]
+    old, new = (f"Bearer {a.json()['token']}" for a in (first_answer, again))
+    assert http.get("/v1/club", headers={"Authorization": old}).status_code == 401
+    assert http.get("/v1/club", headers={"Authorization": new}).status_code == 200
+    other = {"enrolment_code": code, "device_name": "Buvette"}
+    assert_problem(http.post("/v1/devices", json=other, headers={"Idempotency-Key": key}), 422)
+    without_key = http.post("/v1/devices", json=request)
+    assert_problem(without_key, 403)  # a single-use code, already used
+
+
+def test_a_cancellation_keeps_when_who_and_why(server, http, auth):
+    (accepted,) = redeem(http, auth, item(LEA))
+    url = f"/v1/redemptions/{accepted['redemption_id']}/cancel"
+    cancelled = http.post(url, json={"reason": "famille partie"}, headers=auth).json()
+    assert cancelled["cancel_reason"] == "famille partie" and cancelled["cancelled_at"]
+    assert cancelled["cancelled_by"] == cancelled["device_id"]
+    assert cancelled["recorded_at"] == item(LEA)["recorded_at"]
+    # In processing, it can still be cancelled (the contract says so); paid, it cannot.
+    (again,) = redeem(http, auth, item(LEA))
+    server.set_payment(again["redemption_id"], "in_processing")
+    taken_back = http.post(f"/v1/redemptions/{again['redemption_id']}/cancel", headers=auth)
+    assert taken_back.status_code == 200 and taken_back.json()["state"] == "cancelled"
+
+
+def test_the_pull_pages_with_has_more_and_cursors_belong_to_their_club(server, http, auth):
+    codes = [c for c in CODES if c.category is CodeCategory.AVAILABLE and c.year == 2026][:5]
+    redeem(http, auth, *(item(c) for c in codes))
+    seen, cursor, pages = [], "", 0
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = http.get("/v1/redemptions", params=params, headers=auth).json()
+        seen += [r["code"] for r in page["items"]]
+        cursor, pages = page["next_cursor"], pages + 1
+        if not page["has_more"]:
+            break
+    assert sorted(seen) == sorted(c.code for c in codes) and pages == 3
+    _, neighbour = enrol(http, server.new_enrolment_code(other_club=True))
+    assert_problem(http.get("/v1/redemptions", params={"cursor": cursor}, headers=neighbour), 400)
+
+
 def test_cancel_is_idempotent_and_frees_the_code(server, http, auth):
     (accepted,) = redeem(http, auth, item(LEA))
     url = f"/v1/redemptions/{accepted['redemption_id']}/cancel"
@@ -534,3 +606,15 @@ def test_the_command_line_serves_until_ctrl_c(tmp_path, stop, inherited):
         process.stdout.close()
     output = "".join(lines)
     assert TRAINING_ENROLMENT_CODE in output and f"{LEA.code}  Lefèvre Léa" in output
+
+
+def test_the_client_enrols_once_when_the_first_answer_is_lost(server):
+    from sync.client import ApiClient
+
+    code = server.new_enrolment_code()  # single use
+    server.faults.lose_response_next = 1  # the service enrols, the answer never comes back
+    with ApiClient(server.url) as client:
+        enrolment = client.enrol(code, "Accueil")
+    assert len(server.store.device_token_hashes()) == 1  # one device, not an orphan and a 403
+    with ApiClient(server.url, token=enrolment.token) as client:
+        assert client.club()["siret"] == enrolment.club_siret

@@ -261,3 +261,48 @@ def test_the_database_restarted_mid_batch(postgres_cluster, postgres_url, expect
     said = {record.getMessage() for record in expected_warnings}
     assert said == {"the database cannot be reached"}
     check_nothing_lost_nor_doubled(desk, postgres_url, work)
+
+
+def test_two_worker_processes_racing_for_one_code_accept_it_once(postgres_url):
+    """Two clubs' desks send the same code at the same moment, 100 times, to a service of
+    two worker processes that share only PostgreSQL: each time, exactly one acceptance."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    port = free_port()
+    supervisor = serve(postgres_url, port, "--workers", "2")
+    try:
+        url = f"http://127.0.0.1:{port}"
+        store = ServerStore(
+            postgres_url, seed=1, open_codes=True, seasons=load_seasons(), clock=Clock()
+        )
+        try:
+            neighbour_code = store.new_enrolment_code(other_club=True)
+        finally:
+            store.close()
+        neighbour = httpx.post(
+            f"{url}/v1/devices",
+            json={"enrolment_code": neighbour_code, "device_name": "Voisin"},
+            timeout=60,
+        )
+        tokens = [enrol(url), neighbour.json()["token"]]
+        clients = [
+            httpx.Client(base_url=url, timeout=60, headers={"Authorization": f"Bearer {t}"})
+            for t in tokens
+        ]
+        barrier = threading.Barrier(2)
+
+        def send(client, code):
+            body = {"items": [dict(batches(9)[0][0], code=code, idempotency_key=str(uuid.uuid4()))]}
+            barrier.wait(timeout=60)
+            return client.post("/v1/redemptions:batch", json=body).json()["results"][0]["status"]
+
+        outcomes = []
+        with ThreadPoolExecutor(2) as pool:
+            for code in codes(100, seed=11):
+                pair = [pool.submit(send, client, code) for client in clients]
+                outcomes.append(sorted(future.result(timeout=120) for future in pair))
+        for client in clients:
+            client.close()
+    finally:
+        stop(supervisor)
+    assert outcomes == [["accepted", "already_redeemed"]] * 100
