@@ -94,3 +94,23 @@ def test_no_code_turns_certificate_checks_off():
         if pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_the_redemption_service_serves_tls_with_its_own_certificate(ca, tmp_path):
+    """As a forum's main desk will: the service over HTTPS, a desk that trusts its
+    certificate enrols and reads its club; one that does not is refused before a byte."""
+    from sync.server import ReferenceServer
+    from sync.training import TRAINING_ENROLMENT_CODE
+
+    leaf = ca.issue_cert("127.0.0.1")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    leaf.cert_chain_pems[0].write_to_path(cert)
+    leaf.private_key_pem.write_to_path(key)
+    with ReferenceServer(tmp_path / "hub.sqlite3", tls=(cert, key)) as server:
+        assert server.url.startswith("https://127.0.0.1:")
+        with ApiClient(server.url, verify=trusting(ca)) as client:
+            enrolment = client.enrol(TRAINING_ENROLMENT_CODE, "Stand 2")
+        with ApiClient(server.url, enrolment.token, verify=trusting(ca)) as client:
+            assert client.club()["siret"] == enrolment.club_siret
+        with ApiClient(server.url, enrolment.token) as stranger, pytest.raises(CertificateRefused):
+            stranger.club()
