@@ -55,7 +55,12 @@ test: lint suite
 
 # What the screen-reader tests run (tests/screen_reader.py), from Debian's packages:
 # installed when missing and root, else tests/test_screen_reader.py says what to install.
-SCREEN_READER_PACKAGES := xvfb dbus-daemon at-spi2-core python3-pyatspi xdotool
+# Qt's xcb platform plugin (the program on a real X server) loads the libxcb-* libraries,
+# the README's list for running the program on Linux.
+QT_XCB_PACKAGES := libxkbcommon-x11-0 libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 \
+  libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 \
+  libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1
+SCREEN_READER_PACKAGES := xvfb dbus-daemon at-spi2-core python3-pyatspi xdotool $(QT_XCB_PACKAGES)
 screen-reader-tools:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! dpkg -s $(SCREEN_READER_PACKAGES) >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SCREEN_READER_PACKAGES) >/dev/null; \

@@ -213,7 +213,9 @@ class ScreenReader:
                 if self.program is not None and self.program.poll() is not None:
                     log = (self.folder / "program.log").read_text(errors="replace")
                     raise AssertionError(f"the program stopped, waiting for {what}:\n{log}")
-                if not self._changed.wait(WAIT_S):
+                program_alive = self.program is None or self.program.poll() is None
+                if not self._changed.wait(WAIT_S) and program_alive:
+                    # (a program that stopped meanwhile is said above, with its log)
                     raise AssertionError(
                         f"never heard {what or predicate}; heard:\n{self.heard(since)}"
                     )
