@@ -5,7 +5,7 @@ import importlib
 
 from bench.harness import table
 
-BENCHES = ["startup", "desk", "crash", "sync", "treasury", "keys"]
+BENCHES = ["startup", "desk", "crash", "sync", "treasury", "keys", "service"]
 
 
 def main() -> None:

@@ -262,6 +262,11 @@ class ServerStore:
         return self._db.run(lambda tx: self._shared_wait(tx, caller), write=True)
 
     @property
+    def rate_limit_in_memory(self) -> bool:
+        """True when :meth:`rate_wait` touches no database (one process, or no limit)."""
+        return self._rate <= 0 or self._db.dialect != "postgresql"
+
+    @property
     def tracked_callers(self) -> int:
         if self._db.dialect != "postgresql":
             return len(self._memory_buckets)
@@ -462,6 +467,8 @@ class ServerStore:
         if len(cursor) != 27 or not re.fullmatch(r"[A-Za-z0-9_-]+", cursor):
             raise refused
         raw = base64.urlsafe_b64decode(cursor + "=")
+        if base64.urlsafe_b64encode(raw).decode().rstrip("=") != cursor:
+            raise refused  # the same bytes spelt another way: not a cursor given
         number, mac = raw[:8], raw[8:]
         expected = hmac.digest(self._secret, struct.pack(">Q", club_id) + number, "sha256")[:12]
         seq = struct.unpack(">Q", number)[0]

@@ -362,7 +362,10 @@ class Service:
         return await asyncio.wait_for(future, WORK_DEADLINE_S)
 
     async def _limit(self, caller: str) -> None:
-        wait = await self._work(self.store.rate_wait, caller)
+        if self.store.rate_limit_in_memory:  # a few microseconds: no hop to a thread
+            wait = self.store.rate_wait(caller)
+        else:
+            wait = await self._work(self.store.rate_wait, caller)
         if wait > 0:
             seconds = math.ceil(wait)
             policy = f'"default";q={self.store_burst};w={self.store_window}'
