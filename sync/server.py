@@ -41,7 +41,6 @@ from sync.service import Faults, GuardedProtocol, Service
 from sync.training import training_sheet
 
 BACKLOG = 2048  # connections the system holds while the service is busy (it caps it itself)
-CONNECTIONS_MAX = 4000  # open connections served at once; beyond, 503
 KEEP_ALIVE_S = 60  # an idle kept-alive connection is closed after a minute
 _ENV = "PASSSPORT_SERVICE_"  # how the worker processes get their settings
 
@@ -70,7 +69,7 @@ def _uvicorn_config(app: Any, **settings: Any) -> _Config:
         access_log=False,
         server_header=False,
         backlog=BACKLOG,
-        limit_concurrency=CONNECTIONS_MAX,
+        proxy_headers=False,  # the service is reached directly: the caller is the peer
         timeout_keep_alive=KEEP_ALIVE_S,
         timeout_graceful_shutdown=5,
         h11_max_incomplete_event_size=16 * 1024,  # the request line and headers

@@ -76,13 +76,19 @@ class SQLiteDatabase:
 
     def run(self, work: Callable[[Transaction], T], *, write: bool = False) -> T:
         with self._lock:
-            self._connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                self._connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            except sqlite3.OperationalError as error:  # another process holds the file
+                raise Unavailable(str(error)) from None
             try:
                 result = work(_SQLiteTransaction(self._connection))
-            except BaseException:
-                self._connection.execute("ROLLBACK")
+                self._connection.execute("COMMIT")
+            except BaseException as error:
+                if self._connection.in_transaction:  # never leave the connection inside one
+                    self._connection.execute("ROLLBACK")
+                if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+                    raise Unavailable(str(error)) from None
                 raise
-            self._connection.execute("COMMIT")
             return result
 
     def close(self) -> None:
@@ -114,6 +120,8 @@ class PostgresDatabase:
         from psycopg_pool import ConnectionPool, PoolTimeout
 
         self._errors = psycopg.errors
+        # Operational errors too, but no outage: the database asks to run the work again.
+        self._rollbacks = (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected)
         self._unreachable = (psycopg.OperationalError, PoolTimeout)
         self._pool = ConnectionPool(
             url,
@@ -131,8 +139,7 @@ class PostgresDatabase:
             raise Unavailable(f"PostgreSQL cannot be reached: {error}") from None
 
     def run(self, work: Callable[[Transaction], T], *, write: bool = False) -> T:
-        races = (self._errors.UniqueViolation, self._errors.SerializationFailure)
-        races += (self._errors.DeadlockDetected,)
+        races = (self._errors.UniqueViolation, *self._rollbacks)
         for attempt in range(_RETRIES):
             try:
                 with self._connection() as connection, connection.transaction():
@@ -148,6 +155,8 @@ class PostgresDatabase:
         try:
             with self._pool.connection(timeout=10) as connection:
                 yield connection
+        except self._rollbacks:
+            raise  # a deadlock or a serialisation failure: run() starts the work again
         except self._unreachable as error:  # the server restarting, or too busy
             raise Unavailable(str(error)) from None
 

@@ -46,8 +46,9 @@ from sync.training import TRAINING_ENROLMENT_CODE, CodeCategory, training_data
 SCHEMA_VERSION = 2
 MAX_BATCH = 100
 ENROLMENT_CODE_DAYS = 7  # a generated enrolment code expires after a week
+ENROLMENT_RETRY_MINUTES = 15  # an enrolment sent again with its key, within this time
 CODE_RE = re.compile(r"[0-9]{2}-(?:[A-HJ-NP-Z]{4}|I[A-HJ-NP-Z]{3})-[A-HJ-NP-Z]{4}")
-_KEY_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+KEY_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _NAME_MAX = 60
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SEPARATORS = str.maketrans({"-": " ", "'": " ", "\u2019": " ", "\u2010": " ", "\u2011": " "})
@@ -295,6 +296,7 @@ class ServerStore:
         if not name:
             raise Problem(400, "bad-request", "Invalid enrolment", "device_name: 1 to 60")
         now = stamp(self._clock())
+        window = stamp(self._clock() - timedelta(minutes=ENROLMENT_RETRY_MINUTES))
 
         def work(tx: Transaction) -> dict[str, Any]:
             token = secrets.token_urlsafe(32)
@@ -303,7 +305,7 @@ class ServerStore:
                 if device is not None:
                     if (device["enrolment_code"], device["name"]) != (code, name):
                         raise Problem(422, "key-reused", "Idempotency key used for another request")
-                    if device["revoked_at"] is not None:
+                    if device["revoked_at"] is not None or device["enrolled_at"] < window:
                         raise Problem(403, "enrolment-refused", "Enrolment code refused")
                     tx.execute(
                         "UPDATE devices SET token_hash = ? WHERE device_id = ?",
@@ -318,8 +320,14 @@ class ServerStore:
                 or (row["expires_at"] and row["expires_at"] <= now)
             ):
                 raise Problem(403, "enrolment-refused", "Enrolment code refused")
-            if not row["reusable"]:
-                tx.execute("UPDATE enrolment_codes SET used_at = ? WHERE code = ?", (now, code))
+            if not row["reusable"]:  # spent once: the database checks it again, at the write
+                spent = tx.one(
+                    "UPDATE enrolment_codes SET used_at = ? WHERE code = ? AND used_at IS NULL"
+                    " RETURNING code",
+                    (now, code),
+                )
+                if spent is None:  # another enrolment took it meanwhile
+                    raise Problem(403, "enrolment-refused", "Enrolment code refused")
             device_id = str(uuid.uuid4())
             tx.execute(
                 "INSERT INTO devices VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
@@ -403,7 +411,7 @@ class ServerStore:
         ]
 
         def work(tx: Transaction) -> list[dict[str, Any]]:
-            self._next_seq(tx, device.club_id)  # holds the club's writers until commit
+            self._hold_club(tx, device.club_id)
             results: list[dict[str, Any]] = []
             for raw, (item, error) in zip(raw_items, parsed, strict=True):
                 if item is None:
@@ -422,6 +430,7 @@ class ServerStore:
         """Cancel (idempotent). Problem 404 if not this club's, 409 if already paid."""
 
         def work(tx: Transaction) -> dict[str, Any]:
+            self._hold_club(tx, device.club_id)  # the row is read as no other write leaves it
             row = self._redemption(tx, redemption_id)
             if row is None or row["club_id"] != device.club_id:
                 raise Problem(404, "not-found", "No such redemption for this club")
@@ -483,7 +492,7 @@ class ServerStore:
         item = _Item(None, code, last, first, str(birth), None)
 
         def work(tx: Transaction) -> dict[str, Any]:
-            self._next_seq(tx, 1)
+            self._hold_club(tx, 1)
             return self._redeem(tx, 1, None, item, self._clock())
 
         result = self._db.run(work, write=True)
@@ -508,6 +517,10 @@ class ServerStore:
             row = self._redemption(tx, redemption_id)
             if row is None:
                 raise KeyError(redemption_id)
+            self._hold_club(tx, row["club_id"])
+            row = self._redemption(tx, redemption_id)  # as it is once the club is held
+            if row["state"] == "cancelled":
+                raise ValueError("a cancelled redemption is not paid")
             amount = row["amount_cents"] if amount_cents is None else amount_cents
             day = None if paid_on is None else str(paid_on)
             self._change(tx, row, state=state, amount_cents=amount, paid_on=day)
@@ -535,6 +548,11 @@ class ServerStore:
     def _club(self, tx: Transaction, club_id: int) -> dict[str, str]:
         row = tx.one("SELECT siret, rna, name FROM clubs WHERE club_id = ?", (club_id,))
         return {"siret": row["siret"], "rna": row["rna"], "name": row["name"]}
+
+    def _hold_club(self, tx: Transaction, club_id: int) -> None:
+        """Take the club's row until the commit: its other writers wait (PostgreSQL; SQLite
+        has only one writer at a time anyway)."""
+        tx.execute("UPDATE clubs SET last_seq = last_seq WHERE club_id = ?", (club_id,))
 
     def _next_seq(self, tx: Transaction, club_id: int) -> int:
         """The club's next change number; its row stays taken until the commit."""
@@ -687,15 +705,18 @@ class ServerStore:
 def _echo_key(raw: Any) -> str | None:
     """The key of an invalid item as the result gives it back: only if it is a UUID."""
     key = raw.get("idempotency_key") if isinstance(raw, dict) else None
-    return key.lower() if isinstance(key, str) and _KEY_RE.fullmatch(key.lower()) else None
+    return key.lower() if isinstance(key, str) and KEY_RE.fullmatch(key.lower()) else None
 
 
-def _text_ok(value: str) -> bool:
-    """Text that can be stored and sent back: no lone surrogate, no control character."""
+def text_ok(value: str, *, one_line: bool = True) -> bool:
+    """Text that both databases can store and JSON can send back: no lone surrogate, no
+    NUL; and for ``one_line`` (a name), no control character at all."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         return False
+    if not one_line:
+        return "\x00" not in value
     return not any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value)
 
 
@@ -706,14 +727,14 @@ def parse_item(raw: Any) -> tuple[_Item | None, str]:
     person = person if isinstance(person, dict) else {}
     last, first, birth = (person.get(name) for name in ("last_name", "first_name", "birth_date"))
     recorded = raw.get("recorded_at")
-    if not isinstance(key, str) or not _KEY_RE.fullmatch(key.lower()):
+    if not isinstance(key, str) or not KEY_RE.fullmatch(key.lower()):
         return None, "idempotency_key: not a UUID"
     if not isinstance(code, str) or not CODE_RE.fullmatch(code):
         return None, "code: not in the YY-XXXX-XXXX format"
     for name, value in (("last_name", last), ("first_name", first)):
         if not isinstance(value, str) or not 1 <= len(value) <= _NAME_MAX or not value.strip():
             return None, f"young_person.{name}: 1 to {_NAME_MAX} characters"
-        if not _text_ok(value):
+        if not text_ok(value):
             return None, f"young_person.{name}: not valid text"
     if not isinstance(birth, str) or not _DATE_RE.fullmatch(birth) or not _parses(date, birth):
         return None, "young_person.birth_date: not a date (YYYY-MM-DD)"

@@ -20,7 +20,9 @@ threads of bounded size, so a crowd of connections makes no more threads.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
+import ipaddress
 import json
 import math
 import re
@@ -33,6 +35,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import h11
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
@@ -43,13 +46,23 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from app.logs import get_logger
 from app.seasons import SeasonTable
 from sync.server_db import Unavailable
-from sync.server_store import MAX_BATCH, Device, Problem, ServerStore, stamp
+from sync.server_store import (
+    CODE_RE,
+    KEY_RE,
+    MAX_BATCH,
+    Device,
+    Problem,
+    ServerStore,
+    stamp,
+    text_ok,
+)
 
 log = get_logger("server")
 
 MAX_BODY = 1_000_000
 PULL_LIMIT, PULL_LIMIT_MAX = 200, 500
 WORK_DEADLINE_S = 30.0  # a request whose work takes longer is answered 503
+REQUESTS_MAX = 4000  # requests answered at once; beyond, 503 with Retry-After
 SPEC = Path(__file__).resolve().parent.parent / "docs" / "api" / "openapi.yaml"
 REALM = 'Bearer realm="passsport"'
 _LIMIT_RE = re.compile(r"[0-9]{1,4}")
@@ -233,7 +246,8 @@ class GuardedProtocol(H11Protocol):
 
     def _too_slow(self) -> None:
         self._deadline = None
-        if self.cycle is not None and not self.cycle.more_body and not self.cycle.disconnected:
+        working = self.cycle is not None and not self.cycle.response_complete
+        if working and self.conn.their_state is h11.DONE:
             return  # the whole request is in: the work has a deadline of its own
         if self.transport.is_closing():
             return
@@ -269,6 +283,7 @@ class Service:
         self._contract = contract()
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="service")
         self.counters = {"requests": 0, "replays": 0} if counters is None else counters
+        self._active = 0  # requests being answered
         self._counter_lock = threading.Lock()
         operations = {
             "/v1/devices": _Operation("POST", self._enrol),
@@ -297,7 +312,20 @@ class Service:
             return
         with self._counter_lock:
             self.counters["requests"] += 1
+            busy = self._active >= REQUESTS_MAX
+            self._active += not busy
         log.debug("%s %s", scope["method"], scope["path"])  # no query, no body
+        if busy:
+            refused = Problem(503, "unavailable", "Temporarily unavailable", retry_after=1)
+            await problem_answer(refused)(scope, receive, send)
+            return
+        try:
+            await self._guarded(scope, receive, send)
+        finally:
+            with self._counter_lock:
+                self._active -= 1
+
+    async def _guarded(self, scope: dict, receive: Callable, send: Callable) -> None:
         headers = {name: value for name, value in scope["headers"]}
         if b"transfer-encoding" in headers and b"content-length" in headers:
             refused = Problem(400, "bad-request", "Bad framing", "Content-Length and chunked")
@@ -385,7 +413,7 @@ class Service:
 
     async def _device(self, request: Request) -> Device:
         """The verified device, counted against its own share; 401 otherwise."""
-        address = f"ip:{request.client.host if request.client else ''}"
+        address = _address(request)
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             await self._limit(address)
@@ -439,10 +467,11 @@ class Service:
     # -- the operations --------------------------------------------------------------------
 
     async def _enrol(self, request: Request) -> Response:
-        await self._limit(f"ip:{request.client.host if request.client else ''}")
+        await self._limit(_address(request))
         payload = await self._json(request, self._contract.enrolment)
+        _check_text(payload, "enrolment_code", "device_name")
         key = request.headers.get("idempotency-key")
-        if key is not None and not re.fullmatch(r"[0-9a-fA-F-]{36}", key):
+        if key is not None and not KEY_RE.fullmatch(key.lower()):
             raise Problem(400, "bad-request", "Invalid Idempotency-Key", "A UUID")
         return self._answer(await self._work(self.store.enrol, payload, key and key.lower()), 201)
 
@@ -457,6 +486,8 @@ class Service:
     async def _check(self, request: Request) -> Response:
         device = await self._device(request)
         payload = await self._json(request, self._contract.check)
+        if not CODE_RE.fullmatch(payload["code"]):  # the schema's $ lets a final newline by
+            raise Problem(400, "bad-request", "Invalid request", "code: breaks the contract")
         return self._answer(await self._work(self.store.check_code, device, payload["code"]))
 
     async def _batch(self, request: Request) -> Response:
@@ -476,6 +507,7 @@ class Service:
     async def _cancel(self, request: Request) -> Response:
         device = await self._device(request)
         payload = await self._json(request, self._contract.cancel, optional=True)
+        _check_text(payload, "reason")
         redemption_id = request.path_params["redemption_id"]
         reason = payload.get("reason")
         return self._answer(await self._work(self.store.cancel, device, redemption_id, reason))
@@ -488,6 +520,25 @@ class Service:
         cursor = request.query_params.get("cursor", "")
         page = await self._work(self.store.changes, device, cursor, int(limit))
         return self._answer(page | {"server_time": stamp(self._clock())})
+
+
+def _address(request: Request) -> str:
+    """The rate limit's caller before a device is known: the IPv4 address, or the IPv6
+    /64 (one household or site gets a whole /64 to pick addresses from)."""
+    host = request.client.host if request.client else ""
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(host).version == 6:
+            return f"net:{ipaddress.ip_network(f'{host}/64', strict=False)}"
+    return f"ip:{host}"
+
+
+def _check_text(payload: dict, *names: str) -> None:
+    """Problem 400 if a field among ``names`` holds text that cannot be kept (a lone
+    surrogate, a NUL). Batches check their items one by one instead."""
+    for name in names:
+        value = payload.get(name)
+        if isinstance(value, str) and not text_ok(value, one_line=False):
+            raise Problem(400, "bad-request", "Invalid request", f"{name}: not valid text")
 
 
 async def _routing_problem(request: Request, error: Exception) -> Response:

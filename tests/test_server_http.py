@@ -17,7 +17,7 @@ import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import httpx
@@ -549,3 +549,80 @@ def test_an_unknown_token_is_a_bearer_challenge_with_invalid_token(http):
     answer = http.get("/v1/club", headers=bearer("nope"))
     assert_problem(answer, 401, "token-revoked")
     assert 'error="invalid_token"' in answer.headers.get("WWW-Authenticate", "")
+
+
+def test_the_deadline_holds_for_each_request_on_a_kept_alive_connection(tmp_path):
+    """The second request of a connection has its deadline too: a client that sends half
+    of it, then trickles the rest or says nothing more, is cut off."""
+    with serve(tmp_path, request_deadline_s=1.0) as server:
+        token = httpx.post(
+            f"{server.url}/v1/devices",
+            json={"enrolment_code": TRAINING_ENROLMENT_CODE, "device_name": "Test"},
+        ).json()["token"]
+        for trickle in (b"z" * 20 + b"\r\n\r\n", b""):  # 6 s of bytes, then none
+            with Raw(server) as raw:
+                raw.send(request("GET", "/v1/club", token=token))
+                assert raw.response().status_code == 200
+                start = time.monotonic()
+                raw.send(b"GET /v1/club HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+                left, _ = send_slowly(raw.sock, trickle, 0.3)
+                while left is None and raw._more():  # all sent: the server must close
+                    pass
+                seconds = time.monotonic() - start
+                assert b"200 OK" not in raw.buffer
+            assert seconds < 5, (trickle[:3], left, seconds)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/v1/devices", {"enrolment_code": "DEMO-2026", "device_name": "\ud800"}, "device_name"),
+        ("/v1/devices", {"enrolment_code": "DEMO-2026", "device_name": "a\u0000b"}, "device_name"),
+        ("/v1/devices", {"enrolment_code": "DEMO\u0000", "device_name": "PC"}, "enrolment_code"),
+    ],
+)
+def test_text_that_cannot_be_kept_is_a_400_naming_its_field(http, path, body, field):
+    answer = http.post(path, content=json.dumps(body), headers={"Content-Type": "application/json"})
+    assert field in assert_problem(answer, 400, "bad-request")["detail"]
+
+
+def test_a_cancel_reason_that_cannot_be_kept_is_a_400(http, token):
+    (accepted,) = redeem(http, token, item(new_code()))
+    url = f"/v1/redemptions/{accepted['redemption_id']}/cancel"
+    answer = http.post(
+        url,
+        content='{"reason": "\\ud800"}',
+        headers=bearer(token) | {"Content-Type": "application/json"},
+    )
+    assert_problem(answer, 400, "bad-request")
+    assert pulled(http, token)[0]["state"] == "accepted"  # nothing done
+
+
+def test_a_code_with_a_final_newline_is_not_a_code(http, token):
+    answer = http.post("/v1/codes:check", json={"code": new_code() + "\n"}, headers=bearer(token))
+    assert_problem(answer, 400, "bad-request")
+
+
+def test_an_idempotency_key_must_be_a_uuid(http):
+    body = {"enrolment_code": TRAINING_ENROLMENT_CODE, "device_name": "PC"}
+    answer = http.post("/v1/devices", json=body, headers={"Idempotency-Key": "-" * 36})
+    assert_problem(answer, 400, "bad-request")
+
+
+def test_an_enrolment_key_is_honoured_a_quarter_of_an_hour_only(tmp_path):
+    clock = Clock(TODAY)
+    with serve(tmp_path, clock=clock) as server, httpx.Client(base_url=server.url) as http:
+        body = {"enrolment_code": server.new_enrolment_code(), "device_name": "PC"}
+        key = {"Idempotency-Key": str(uuid.uuid4())}
+        assert http.post("/v1/devices", json=body, headers=key).status_code == 201
+        clock.now = TODAY + timedelta(minutes=14)
+        assert http.post("/v1/devices", json=body, headers=key).status_code == 201
+        clock.now = TODAY + timedelta(minutes=16)  # a key found later takes no device over
+        assert_problem(http.post("/v1/devices", json=body, headers=key), 403)
+
+
+def test_a_service_too_busy_says_so_in_a_problem_with_retry_after(server, http, monkeypatch):
+    monkeypatch.setattr("sync.service.REQUESTS_MAX", 0)
+    answer = http.get("/v1/club")
+    assert_problem(answer, 503, "unavailable")
+    assert answer.headers["retry-after"] == "1"
