@@ -25,6 +25,7 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import re
 import secrets
 import struct
@@ -261,6 +262,12 @@ class ServerStore:
         if self._db.dialect != "postgresql":
             return self._memory_buckets.wait_needed(caller)
         return self._db.run(lambda tx: self._shared_wait(tx, caller), write=True)
+
+    @property
+    def rate_policy(self) -> str:
+        """The RateLimit-Policy field: ``burst`` requests in the seconds that refill them."""
+        window = max(1, math.ceil(self._burst / self._rate)) if self._rate > 0 else 1
+        return f'"default";q={self._burst};w={window}'
 
     @property
     def rate_limit_in_memory(self) -> bool:

@@ -188,11 +188,11 @@ def problem_answer(refused: Problem) -> JSONAnswer:
     return answer
 
 
-def _problem_bytes(status: int, reason: str, slug: str, title: str) -> bytes:
+def _problem_bytes(refused: Problem, reason: str) -> bytes:
     """A whole HTTP/1.1 problem answer, for the guard that answers below the application."""
-    body = json.dumps({"type": f"urn:passsport:problem:{slug}", "title": title, "status": status})
+    body = json.dumps(refused.body)
     head = (
-        f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/problem+json\r\n"
+        f"HTTP/1.1 {refused.status} {reason}\r\ncontent-type: application/problem+json\r\n"
         f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
     )
     return (head + body).encode()
@@ -232,7 +232,8 @@ class GuardedProtocol(H11Protocol):
     def send_400_response(self, msg: str) -> None:
         self._disarm()
         if not self.transport.is_closing():
-            self.transport.write(_problem_bytes(400, "Bad Request", "bad-request", msg))
+            refused = Problem(400, "bad-request", msg)
+            self.transport.write(_problem_bytes(refused, "Bad Request"))
             self.transport.close()
 
     def _arm(self) -> None:
@@ -254,7 +255,9 @@ class GuardedProtocol(H11Protocol):
         started = self.cycle is not None and self.cycle.response_started
         if not started and self.conn.their_state is not None:
             self.transport.write(
-                _problem_bytes(408, "Request Timeout", "request-timeout", "Request too slow")
+                _problem_bytes(
+                    Problem(408, "request-timeout", "Request too slow"), "Request Timeout"
+                )
             )
         self.transport.close()
 
@@ -396,20 +399,13 @@ class Service:
             wait = await self._work(self.store.rate_wait, caller)
         if wait > 0:
             seconds = math.ceil(wait)
-            policy = f'"default";q={self.store_burst};w={self.store_window}'
             raise Problem(
                 429, "rate-limited", "Too many requests", retry_after=seconds,
-                headers={"RateLimit-Policy": policy, "RateLimit": f'"default";r=0;t={seconds}'},
+                headers={
+                    "RateLimit-Policy": self.store.rate_policy,
+                    "RateLimit": f'"default";r=0;t={seconds}',
+                },
             )  # fmt: skip
-
-    @property
-    def store_burst(self) -> int:
-        return self.store._burst
-
-    @property
-    def store_window(self) -> int:
-        rate = self.store._rate
-        return max(1, math.ceil(self.store._burst / rate)) if rate > 0 else 1
 
     async def _device(self, request: Request) -> Device:
         """The verified device, counted against its own share; 401 otherwise."""
@@ -433,9 +429,7 @@ class Service:
 
     async def _json(self, request: Request, validator: Any, *, optional: bool = False) -> Any:
         """The body as JSON, checked against its contract schema."""
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isascii() or not length.isdigit()):
-            raise Problem(400, "bad-request", "Invalid Content-Length")
+        length = request.headers.get("content-length")  # digits only: h11 checked it
         if length is not None and int(length) > MAX_BODY:
             raise Problem(413, "body-too-large", "Request body too large",
                           headers={"Connection": "close"})  # fmt: skip
