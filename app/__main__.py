@@ -44,7 +44,12 @@ def _has_display() -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parse(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["hub"]:  # the forum's main desk without a window
+        from sync.forum_cli import main as hub
+
+        return hub(argv[1:])
+    args = _parse(argv)
     if args.smoke_test:
         sys.excepthook = _smoke_failed  # any error, even a module missing: one line, exit 1
         os.environ["PASSSPORT_CLUB_HOME"] = home = tempfile.mkdtemp(prefix="passsport-smoke-")

@@ -16,6 +16,8 @@ from app.validations import PROGRESS, State, allowed, enqueue, journal_event, mo
 REFUSALS = frozenset(
     {"unknown_code", "identity_mismatch", "revoked", "season_closed", "key_reused", "invalid"}
 )
+# The state a forum's main desk gives a registration it holds for the national service.
+FORUM_HELD = "awaiting_national"
 # A registration the service would not even take in a batch (a 4xx for it alone), so it
 # never got an answer of its own: set aside, never sent again, never blocking the others.
 UNSENDABLE = "unsendable"
@@ -48,6 +50,7 @@ class RedeemAnswer:
     redemption_id: str | None = None
     received_at: str | None = None
     by_this_club: bool | None = None
+    state: str | None = None  # awaiting_national: held by the forum's main desk
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,10 @@ class NationalChange:
     redemption_id: str
     idempotency_key: str | None
     code: str
-    state: str  # accepted, in_processing, paid, cancelled
+    state: str  # accepted, in_processing, paid, cancelled; refused (from a main desk)
     amount_cents: int | None  # None when the service does not say
     paid_on: str | None
+    refusal: str | None = None  # with refused: the national service's reason
 
 
 def meta_get(conn: sqlite3.Connection, key: str) -> str | None:
@@ -152,6 +156,17 @@ def apply_redeem_answers(
                 ),
             )
             before = State(row["state"])
+            if answer.status in ("accepted", "replayed") and answer.state == FORUM_HELD:
+                # The forum's main desk holds the code; the national service has not said:
+                # still to send as far as money goes, its changes will tell.
+                conn.execute(
+                    "UPDATE validations SET national_id = ? WHERE id = ?",
+                    (answer.redemption_id, item.validation_id),
+                )
+                if before is State.CANCELLED:
+                    enqueue(conn, now, item.validation_id, "cancel")
+                journal_event(conn, now, "forum_accepted", item.validation_id, "")
+                continue
             if answer.status in ("accepted", "replayed"):
                 conn.execute(
                     "UPDATE validations SET national_id = ?, national_at = ? WHERE id = ?",
@@ -218,6 +233,7 @@ _STATES = {
     "in_processing": State.IN_PROCESSING,
     "paid": State.PAID,
     "cancelled": State.TO_CHECK,  # cancelled nationally: a person looks at it
+    "refused": State.TO_CHECK,  # refused nationally, as the forum's main desk tells it
 }
 
 
@@ -264,6 +280,10 @@ def apply_changes(
                 columns["national_reason"] = (
                     "cancelled_after_payment" if recorded else "cancelled_nationally"
                 )
+                if change.state == "refused" and not recorded:
+                    refusal = change.refusal
+                    known = refusal in REFUSALS or refusal == "other_club"
+                    columns["national_reason"] = refusal if known else "invalid"
             elif after is not before:
                 columns["national_reason"] = None
             if paid:

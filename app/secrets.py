@@ -96,6 +96,15 @@ def save_secret(name: str, value: str) -> None:
     _asking(lambda: backend.set_password(SERVICE, name, value))
 
 
+def forget_secret(name: str) -> None:
+    """Delete the secret; nothing happens if there is none or no keyring answers."""
+    try:
+        backend = _backend()
+        _asking(lambda: backend.delete_password(SERVICE, name))
+    except Exception:
+        return
+
+
 def read_secret(name: str) -> str | None:
     """The secret, or None when the keyring answers that it has none of that name.
     A keyring that cannot answer raises :class:`KeyringUnavailable`: the secret may

@@ -117,6 +117,7 @@ class SyncEngine:
         conn = connect(self._db_path, self._vault)
         client: ApiClient | None = None
         failures = 0
+        offline_since: datetime | None = None
         try:
             while not self._stop.is_set():
                 self._wake.clear()
@@ -125,13 +126,14 @@ class SyncEngine:
                 try:
                     client = client or self._make_client()
                     self.sync_once(conn, client, with_seasons=self._seasons_due())
-                    failures = 0
+                    failures, offline_since = 0, None
                 except RetryLater as error:
                     failures += 1
+                    offline_since = offline_since or self._clock()
                     honour = self._bounded(error.retry_after)
                     delay = max(honour, self._backoff(failures))
                     log.info("sync postponed (%s), next try in %.1f s", error.reason, delay)
-                    self._publish(conn, "offline", retry_in_s=delay)
+                    self._publish(conn, "offline", retry_in_s=delay, offline_since=offline_since)
                     client = _close(client)
                 except Unauthorized:
                     log.warning("device token refused: enrolment needed")
@@ -306,6 +308,7 @@ def _answer(raw: dict) -> RedeemAnswer:
         redemption_id=raw.get("redemption_id"),
         received_at=raw.get("received_at"),
         by_this_club=raw.get("by_this_club"),
+        state=raw.get("state") if isinstance(raw.get("state"), str) else None,
     )
 
 
@@ -320,6 +323,7 @@ def _change(raw: object) -> NationalChange | None:
             state=str(raw["state"]),
             amount_cents=None if raw.get("amount_cents") is None else int(raw["amount_cents"]),
             paid_on=raw.get("paid_on"),
+            refusal=raw.get("refusal") if isinstance(raw.get("refusal"), str) else None,
         )
     except (KeyError, TypeError, ValueError):
         return None

@@ -2,18 +2,42 @@
 
 Which server and which device live in the database's ``meta`` table; the token
 lives in the system keyring (or, in training mode, in memory only).
+
+At a forum, the desk sends to the forum's main desk instead (:mod:`sync.forum`): its
+address, pinned certificate and device live in ``meta`` under ``forum_*``, beside the
+national account, which stays as it was for after the forum (and, on the main desk, for
+forwarding). The pull's cursor is the national one's aside while the forum lasts.
 """
 
+import json
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from app import national, secrets
+from app.seasons import SeasonTable
 from app.store import connect
 from app.vault import Vault
-from sync.client import ApiClient, Enrolment, api_address
+from sync.client import ApiClient, Enrolment, RetryLater, api_address
 from sync.engine import SyncEngine
+from sync.forum import Hub, Joined, pinned_context
 from sync.status import SyncStatus
+
+FORUM_CHECK_S = 1.0  # a desk waits this long for the main desk's word on a code
+_FORUM_KEYS = ("forum_role", "forum_url", "forum_certificate", "forum_device_id", "forum_main")
+
+
+@dataclass(frozen=True)
+class ForumAccount:
+    """The main desk this desk sends to. ``role``: ``main`` (this computer is it) or
+    ``desk`` (joined)."""
+
+    role: str
+    url: str
+    certificate_pem: str
+    device_id: str
+    main_desk: dict
 
 
 class NationalLink:
@@ -29,11 +53,13 @@ class NationalLink:
         self._db_path = db_path
         self._on_status = on_status
         self._memory_token: str | None = None
+        self._forum_token: str | None = None
         self._in_memory = keep_token_in_memory
         self._engine_options = engine_options
         self.engine: SyncEngine | None = None
+        self.hub: Hub | None = None  # this computer is the forum's main desk
 
-    def _account(self) -> tuple[str | None, str | None]:
+    def _national_account(self) -> tuple[str | None, str | None]:
         """The national service's address and this device's token, read in one go."""
         conn = connect(self._db_path)
         try:
@@ -43,6 +69,119 @@ class NationalLink:
         if self._in_memory:
             return url, self._memory_token
         return url, secrets.load_secret(device) if device else None
+
+    def _account(self) -> tuple[str | None, str | None]:
+        """Where this desk sends now, and with which token: the main desk at a forum."""
+        forum = self.forum()
+        if forum is None:
+            return self._national_account()
+        token = self._forum_token if self._in_memory else secrets.load_secret(forum.device_id)
+        return forum.url, token
+
+    def forum(self) -> ForumAccount | None:
+        conn = connect(self._db_path)
+        try:
+            values = {key: national.meta_get(conn, key) for key in _FORUM_KEYS}
+        finally:
+            conn.close()
+        if not all(values.values()):
+            return None
+        return ForumAccount(
+            values["forum_role"], values["forum_url"], values["forum_certificate"],
+            values["forum_device_id"], json.loads(values["forum_main"]),
+        )  # fmt: skip
+
+    def join_forum(self, joined: Joined, role: str = "desk") -> None:
+        """Send to the main desk from now on (``role`` ``main`` on the main desk itself)."""
+        self.stop()
+        if self._in_memory:
+            self._forum_token = joined.token
+        else:
+            secrets.save_secret(joined.device_id, joined.token)
+        conn = connect(self._db_path)
+        try:
+            cursor = national.meta_get(conn, "sync_cursor")
+            if self.forum() is None and cursor:
+                national.meta_set(conn, "national_sync_cursor", cursor)
+            national.meta_set(conn, "sync_cursor", None)
+            for key, value in zip(_FORUM_KEYS, (
+                role, joined.url, joined.certificate_pem, joined.device_id,
+                json.dumps(joined.main_desk),
+            ), strict=True):  # fmt: skip
+                national.meta_set(conn, key, value)
+        finally:
+            conn.close()
+
+    def leave_forum(self) -> None:
+        """Back to the national service, where the pull had stopped before the forum."""
+        forum = self.forum()
+        self.stop()
+        if forum is None:
+            return
+        if not self._in_memory:
+            secrets.forget_secret(forum.device_id)
+        self._forum_token = None
+        conn = connect(self._db_path)
+        try:
+            national.meta_set(conn, "sync_cursor", national.meta_get(conn, "national_sync_cursor"))
+            for key in (*_FORUM_KEYS, "national_sync_cursor"):
+                national.meta_set(conn, key, None)
+        finally:
+            conn.close()
+
+    def open_hub(
+        self, folder: Path, club: dict, seasons: SeasonTable, opened_by: str, **hub_options
+    ) -> Hub:
+        """Open the forum's main desk here (again after a restart: same certificate, same
+        registrations), and send this desk's own registrations to it."""
+        if self.hub is None:
+            hub = Hub(
+                folder, club, seasons, opened_by=opened_by, national=self.national_client,
+                **hub_options,
+            )  # fmt: skip
+            hub.start()
+            forum = self.forum()
+            if forum is None or forum.role != "main" or self._account()[1] is None:
+                self.join_forum(hub.own_desk(), role="main")
+            elif forum.url != hub.local_url:  # another port this time
+                conn = connect(self._db_path)
+                try:
+                    national.meta_set(conn, "forum_url", hub.local_url)
+                finally:
+                    conn.close()
+                self.stop()
+            self.hub = hub
+        self.start()
+        return self.hub
+
+    def close_hub(self) -> None:
+        """Stop serving the forum (the program quits, or the forum is closed)."""
+        if self.hub is not None:
+            self.stop()
+            self.hub.stop()
+            self.hub = None
+
+    def forum_check(self, code: str) -> dict:
+        """What the forum's main desk knows of ``code`` (the contract's CodeState, with
+        ``desk``, ``recorded_at`` and ``holder_hint`` when another desk recorded it).
+        RetryLater when it cannot answer within a second: the desk goes on alone. Network:
+        call it off the interface thread."""
+        import httpx
+
+        forum = self.forum()
+        if forum is None:
+            raise RetryLater("no_forum")
+        _, token = self._account()
+        timeout = httpx.Timeout(FORUM_CHECK_S, connect=FORUM_CHECK_S)
+        verify = pinned_context(forum.certificate_pem)
+        with ApiClient(forum.url, token, verify=verify, timeout=timeout) as client:
+            return client.check_code(code)
+
+    def national_client(self) -> ApiClient | None:
+        """A client of the club's national account, None without one (the main desk
+        forwards the forum's registrations with it)."""
+        url, token = self._national_account()
+        return ApiClient(url, token) if url and token else None
 
     def _token(self) -> str | None:
         return self._account()[1]
@@ -72,6 +211,9 @@ class NationalLink:
 
     def _client(self) -> ApiClient:
         url, token = self._account()
+        forum = self.forum()
+        if forum is not None:
+            return ApiClient(forum.url, token, verify=pinned_context(forum.certificate_pem))
         return ApiClient(url or "", token)
 
     def start(self) -> bool:

@@ -108,7 +108,8 @@ class ReferenceServer:
     ``database``: an SQLite file, or a ``postgresql://`` URL. ``clock`` gives the service's
     time (aware); ``rate_per_second`` 0 turns the rate limit off. ``tls``: the certificate
     and key files to serve HTTPS with. ``request_deadline_s``: the time a client has to send
-    a whole request.
+    a whole request. A forum's main desk serves its own store and service
+    (``store_class`` with ``store_options``, ``service``: :mod:`sync.forum`).
     """
 
     def __init__(
@@ -125,12 +126,16 @@ class ReferenceServer:
         seasons: SeasonTable | None = None,
         tls: tuple[Path, Path] | None = None,
         request_deadline_s: float = 10.0,
+        store_class: type[ServerStore] = ServerStore,
+        service: Callable[..., Service] = Service,
+        **store_options: Any,
     ) -> None:
         self.seasons = seasons or load_seasons()
-        self._open_store = lambda: ServerStore(
+        self._open_store = lambda: store_class(
             database, seed=seed, open_codes=open_codes, seasons=self.seasons, clock=clock,
-            rate_per_second=rate_per_second, burst=burst,
+            rate_per_second=rate_per_second, burst=burst, **store_options,
         )  # fmt: skip
+        self._make_service = service
         self._store: ServerStore | None = self._open_store()
         self._clock = clock
         self.faults = Faults()
@@ -151,7 +156,7 @@ class ReferenceServer:
             tls = {}
             if self._tls is not None:
                 tls = {"ssl_certfile": str(self._tls[0]), "ssl_keyfile": str(self._tls[1])}
-            self._service = Service(
+            self._service = self._make_service(
                 self.store, self.seasons, clock=self._clock, faults=self.faults,
                 counters=self._counters,
             )  # fmt: skip

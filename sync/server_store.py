@@ -202,6 +202,9 @@ class ServerStore:
     ``rate_per_second`` 0 turns the rate limit off.
     """
 
+    # The state of a redemption just accepted (a forum's main desk holds its own).
+    ACCEPTED = "accepted"
+
     def __init__(
         self,
         where: Path | str,
@@ -662,14 +665,14 @@ class ServerStore:
         self._insert(
             tx, redemption_id, item.key, club_id, device_id, "device" if device_id else "portal",
             item.code, item.last_name, item.first_name, item.birth_date, item.recorded_at,
-            "accepted", season.amount_cents, None, received, received,
+            self.ACCEPTED, season.amount_cents, None, received, received,
             self._next_seq(tx, club_id),
         )  # fmt: skip
         return {
             "status": "accepted",
             "redemption_id": redemption_id,
             "received_at": received,
-            "state": "accepted",
+            "state": self.ACCEPTED,
         }
 
     def _insert(self, tx: Transaction, *values: Any) -> None:

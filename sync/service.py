@@ -263,7 +263,7 @@ class GuardedProtocol(H11Protocol):
 
 
 @dataclass(frozen=True)
-class _Operation:
+class Operation:
     method: str
     handler: Callable[[Request], Awaitable[Response]]
 
@@ -288,21 +288,24 @@ class Service:
         self.counters = {"requests": 0, "replays": 0} if counters is None else counters
         self._active = 0  # requests being answered
         self._counter_lock = threading.Lock()
-        operations = {
-            "/v1/devices": _Operation("POST", self._enrol),
-            "/v1/club": _Operation("GET", self._club),
-            "/v1/seasons": _Operation("GET", self._seasons),
-            "/v1/codes:check": _Operation("POST", self._check),
-            "/v1/redemptions:batch": _Operation("POST", self._batch),
-            "/v1/redemptions": _Operation("GET", self._pull),
-            "/v1/redemptions/{redemption_id}/cancel": _Operation("POST", self._cancel),
-        }
         routes = [
             Route(path, self._endpoint(op), methods=[op.method, "OPTIONS"])
-            for path, op in operations.items()
+            for path, op in self.operations().items()
         ]
         handlers = {HTTPException: _routing_problem}
         self._starlette = Starlette(routes=routes, exception_handlers=handlers)
+
+    def operations(self) -> dict[str, Operation]:
+        """Each path and what answers it (a forum's main desk adds its own)."""
+        return {
+            "/v1/devices": Operation("POST", self._enrol),
+            "/v1/club": Operation("GET", self._club),
+            "/v1/seasons": Operation("GET", self._seasons),
+            "/v1/codes:check": Operation("POST", self._check),
+            "/v1/redemptions:batch": Operation("POST", self._batch),
+            "/v1/redemptions": Operation("GET", self._pull),
+            "/v1/redemptions/{redemption_id}/cancel": Operation("POST", self._cancel),
+        }
 
     def close(self) -> None:
         """Wait for the work in progress, then end the threads."""
@@ -357,7 +360,7 @@ class Service:
             return
         await self._starlette(scope, receive, send)
 
-    def _endpoint(self, operation: _Operation) -> Callable[[Request], Awaitable[Response]]:
+    def _endpoint(self, operation: Operation) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             if request.method == "OPTIONS":
                 allowed = "GET, HEAD" if operation.method == "GET" else operation.method

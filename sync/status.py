@@ -22,6 +22,7 @@ class SyncStatus:
     clock_offset_s: float | None = None
     retry_in_s: float | None = None
     changed: int = 0
+    offline_since: datetime | None = None  # the first failure of the run of failures now
     # The national season table (a document for app/seasons.py), on the report of the
     # pass that fetched it: at the start of a session, then once a day.
     seasons: dict | None = field(default=None, compare=False)

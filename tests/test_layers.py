@@ -25,7 +25,10 @@ def test_a_domain_module_importing_qt_breaks_the_contract(tmp_path):
         (tmp_path / package / "__init__.py").write_text("")
     (tmp_path / "ui" / "app.py").write_text("")
     (tmp_path / "ui" / "crash.py").write_text("")
-    (tmp_path / "app" / "__main__.py").write_text("import ui.app\nimport ui.crash\n")
+    (tmp_path / "sync" / "forum_cli.py").write_text("")
+    (tmp_path / "app" / "__main__.py").write_text(
+        "import ui.app\nimport ui.crash\nimport sync.forum_cli\n"
+    )
     (tmp_path / "app" / "shortcut.py").write_text("import PySide6.QtWidgets\n")
     (tmp_path / "sync" / "client.py").write_text("import httpx\n")
     (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())

@@ -39,7 +39,9 @@ class Services:
     choose_pdf: Callable[[QWidget | None, str], Path | None] = ask_pdf_path
 
     def close(self) -> None:
-        """Stop the national link, then let go of every connection."""
+        """Stop the national link and the forum's main desk if this computer is it, then
+        let go of every connection."""
+        self.link.close_hub()
         self.link.stop()
         self.treasury.close()
         self.desk.close()
