@@ -12,10 +12,10 @@ idempotency key, and brings back what the national side decided.
 Pairing, on the main desk's service (the desk cannot check the certificate yet; the
 pairing code proves it, see :mod:`sync.pairing`)::
 
-    POST /v1/forum/pairings                 {"desk_name", "message"}
+    POST /v1/forum/pairings                 {"desk_name", "receipt_prefix", "message"}
       -> 201 {"exchange_id", "message", "proof"}
     POST /v1/forum/pairings/{exchange_id}   {"proof"}
-      -> 201 {"device_id", "token", "club", "seasons", "main_desk"}
+      -> 201 {"device_id", "token", "club", "receipt_prefix", "seasons", "main_desk"}
 
 A refusal is a problem+json 403 whose type ends in ``pairing-<reason>``. Nothing here
 logs names, birth dates or codes.
@@ -161,11 +161,13 @@ class ForumService(Service):
     async def _pair_start(self, request: Request) -> Response:
         await self._limit(f"pairing:{request.client.host if request.client else ''}")
         payload = await self._json(request, None)
-        name = payload.get("desk_name")
+        name, prefix = payload.get("desk_name"), payload.get("receipt_prefix")
         if not isinstance(name, str) or not name.strip() or len(name) > 60:
             raise Problem(400, "bad-request", "Invalid pairing", "desk_name: 1 to 60")
+        if not isinstance(prefix, str | None):
+            raise Problem(400, "bad-request", "Invalid pairing", "receipt_prefix: text")
         try:
-            answer = self._pairing.start(" ".join(name.split()), payload.get("message"))
+            answer = self._pairing.start(" ".join(name.split()), prefix, payload.get("message"))
         except PairingRefused as refused:
             raise _pairing_problem(refused) from None
         return self._answer(answer, 201)
@@ -174,10 +176,12 @@ class ForumService(Service):
         await self._limit(f"pairing:{request.client.host if request.client else ''}")
         payload = await self._json(request, None)
         try:
-            name = self._pairing.finish(request.path_params["exchange_id"], payload.get("proof"))
+            name, prefix = self._pairing.finish(
+                request.path_params["exchange_id"], payload.get("proof")
+            )
         except PairingRefused as refused:
             raise _pairing_problem(refused) from None
-        joined = await self._work(self.store.add_device, name)
+        joined = await self._work(self.store.add_device, name, prefix)
         log.info("a desk joined the forum")
         body = joined | {"seasons": self.seasons.to_document(), "main_desk": self._main_desk}
         return self._answer(body, 201)
@@ -437,13 +441,13 @@ class Hub:
         """ "Retirer ce poste": its token no longer works here."""
         self.store.revoke_device(device_id)
 
-    def own_desk(self, name: str = "poste principal") -> Joined:
+    def own_desk(self, receipt_prefix: str | None = None, name: str = "poste principal") -> Joined:
         """The main desk's own desk: it sends to its service as every desk does."""
-        joined = self.store.add_device(name)
+        joined = self.store.add_device(name, receipt_prefix)
         return Joined(
             url=self.local_url, certificate_pem=self.certificate_pem,
             device_id=joined["device_id"], token=joined["token"], club=joined["club"],
-            seasons=self.server.seasons.to_document(),
+            receipt_prefix=joined["receipt_prefix"], seasons=self.server.seasons.to_document(),
             main_desk={"club": self.club["name"], "opened_by": self.opened_by},
         )  # fmt: skip
 
@@ -460,6 +464,7 @@ class Joined:
     device_id: str
     token: str
     club: dict[str, str]
+    receipt_prefix: str  # this desk's receipt numbers start with it, unique at the forum
     seasons: dict[str, Any]
     main_desk: dict[str, str]
 
@@ -482,7 +487,9 @@ def hub_address(typed: str) -> str:
     return "https://" + host_port
 
 
-def join_hub(address: str, typed_code: str, desk_name: str) -> Joined:
+def join_hub(
+    address: str, typed_code: str, desk_name: str, receipt_prefix: str | None = None
+) -> Joined:
     """Join the main desk at ``address`` with the code it shows. PairingRefused if the
     code is wrong, expired or locked, or if the main desk is not the one that showed it
     (another certificate); RetryLater if it cannot be reached. Network: call it off the
@@ -514,7 +521,8 @@ def join_hub(address: str, typed_code: str, desk_name: str) -> Joined:
     try:
         return Joined(
             url=base, certificate_pem=_der_to_pem(der), device_id=str(body["device_id"]),
-            token=str(body["token"]), club=dict(body["club"]), seasons=dict(body["seasons"]),
+            token=str(body["token"]), club=dict(body["club"]),
+            receipt_prefix=str(body["receipt_prefix"]), seasons=dict(body["seasons"]),
             main_desk=dict(body.get("main_desk") or {}),
         )  # fmt: skip
     except (KeyError, TypeError, ValueError):

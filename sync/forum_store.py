@@ -17,10 +17,12 @@ turns "à vérifier") and the main desk lists it.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import uuid
 from typing import Any
 
+from app.migrations import DEVICE_ALPHABET
 from sync.server_db import Transaction
 from sync.server_store import ServerStore, hash_token, holder_hint, stamp
 
@@ -28,10 +30,12 @@ CLUB_ID = 1
 _FORUM_SCHEMA = """
 CREATE TABLE forwarding (redemption_id TEXT PRIMARY KEY, national_id TEXT, refusal TEXT,
     cancel_sent INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE receipt_prefixes (prefix TEXT PRIMARY KEY, device_id TEXT NOT NULL UNIQUE);
 CREATE TABLE conflicts (code TEXT NOT NULL, device_id TEXT NOT NULL, idempotency_key TEXT,
     last_name TEXT NOT NULL, first_name TEXT NOT NULL, recorded_at TEXT, kept_id TEXT NOT NULL,
     seen_at TEXT NOT NULL, PRIMARY KEY (code, device_id, idempotency_key));
 """
+_PREFIX_RE = re.compile(f"[{DEVICE_ALPHABET}]{{3}}")
 # What the national service answered that refuses a registration, as the desks name it.
 _REFUSED = {"already_redeemed": "other_club"}
 _NATIONAL_STATES = ("accepted", "in_processing", "paid")
@@ -60,8 +64,10 @@ class ForumStore(ServerStore):
 
     # -- desks -----------------------------------------------------------------------------
 
-    def add_device(self, name: str) -> dict[str, Any]:
-        """A desk joined by pairing: its id, token and the club."""
+    def add_device(self, name: str, receipt_prefix: str | None = None) -> dict[str, Any]:
+        """A desk joined by pairing: its id, token, the club, and the prefix of its receipt
+        numbers: its own if no other desk of the forum has it, else a new one, so that
+        receipt numbers are unique across the forum."""
         token, device_id = secrets.token_urlsafe(32), str(uuid.uuid4())
 
         def work(tx: Transaction) -> dict[str, Any]:
@@ -69,7 +75,16 @@ class ForumStore(ServerStore):
                 "INSERT INTO devices VALUES (?, ?, ?, ?, ?, NULL, NULL, 'pairing')",
                 (device_id, CLUB_ID, name[:60] or "poste", hash_token(token), stamp(self._clock())),
             )
-            return {"device_id": device_id, "token": token, "club": self._club(tx, CLUB_ID)}
+            prefix = receipt_prefix if _PREFIX_RE.fullmatch(receipt_prefix or "") else None
+            while prefix is None or tx.one(
+                "SELECT 1 AS taken FROM receipt_prefixes WHERE prefix = ?", (prefix,)
+            ):
+                prefix = "".join(secrets.choice(DEVICE_ALPHABET) for _ in range(3))
+            tx.execute("INSERT INTO receipt_prefixes VALUES (?, ?)", (prefix, device_id))
+            return {
+                "device_id": device_id, "token": token, "club": self._club(tx, CLUB_ID),
+                "receipt_prefix": prefix,
+            }  # fmt: skip
 
         return self._db.run(work, write=True)
 

@@ -21,7 +21,7 @@ from app.store import connect
 from app.vault import Vault
 from sync.client import ApiClient, Enrolment, RetryLater, api_address
 from sync.engine import SyncEngine
-from sync.forum import Hub, Joined, pinned_context
+from sync.forum import Hub, Joined, join_hub, pinned_context
 from sync.status import SyncStatus
 
 FORUM_CHECK_S = 1.0  # a desk waits this long for the main desk's word on a code
@@ -78,6 +78,14 @@ class NationalLink:
         token = self._forum_token if self._in_memory else secrets.load_secret(forum.device_id)
         return forum.url, token
 
+    def receipt_prefix(self) -> str | None:
+        """What this desk's receipt numbers start with (the main desk keeps it unique)."""
+        conn = connect(self._db_path)
+        try:
+            return national.meta_get(conn, "device")
+        finally:
+            conn.close()
+
     def forum(self) -> ForumAccount | None:
         conn = connect(self._db_path)
         try:
@@ -90,6 +98,15 @@ class NationalLink:
             values["forum_role"], values["forum_url"], values["forum_certificate"],
             values["forum_device_id"], json.loads(values["forum_main"]),
         )  # fmt: skip
+
+    def join(self, address: str, typed_code: str, desk_name: str = "") -> Joined:
+        """Join the main desk at ``address`` with its pairing code, then send to it (network:
+        call it off the interface thread). PairingRefused or RetryLater as
+        :func:`sync.forum.join_hub` says."""
+        name = desk_name or socket.gethostname()[:60] or "poste"
+        joined = join_hub(address, typed_code, name, self.receipt_prefix())
+        self.join_forum(joined)
+        return joined
 
     def join_forum(self, joined: Joined, role: str = "desk") -> None:
         """Send to the main desk from now on (``role`` ``main`` on the main desk itself)."""
@@ -104,6 +121,7 @@ class NationalLink:
             if self.forum() is None and cursor:
                 national.meta_set(conn, "national_sync_cursor", cursor)
             national.meta_set(conn, "sync_cursor", None)
+            national.meta_set(conn, "device", joined.receipt_prefix)  # unique at the forum
             for key, value in zip(_FORUM_KEYS, (
                 role, joined.url, joined.certificate_pem, joined.device_id,
                 json.dumps(joined.main_desk),
@@ -142,7 +160,7 @@ class NationalLink:
             hub.start()
             forum = self.forum()
             if forum is None or forum.role != "main" or self._account()[1] is None:
-                self.join_forum(hub.own_desk(), role="main")
+                self.join_forum(hub.own_desk(self.receipt_prefix()), role="main")
             elif forum.url != hub.local_url:  # another port this time
                 conn = connect(self._db_path)
                 try:

@@ -84,6 +84,7 @@ class _Exchange:
     key: bytes
     transcript: bytes
     desk_name: str
+    receipt_prefix: str | None
     code: str
     started: datetime
 
@@ -136,7 +137,7 @@ class HubPairing:
             return PairingRefused("locked")
         return PairingRefused("expired")
 
-    def start(self, desk_name: str, message: object) -> dict[str, str]:
+    def start(self, desk_name: str, receipt_prefix: str | None, message: object) -> dict[str, str]:
         """The first message of a desk: the main desk's message and its proof. Every
         exchange counts against the code until a desk is joined by it."""
         desk_message = _decode(message)
@@ -156,16 +157,18 @@ class HubPairing:
                 raise PairingRefused("wrong_code") from None
             exchange_id = secrets.token_urlsafe(16)
             transcript = desk_message + hub_message
-            self._exchanges[exchange_id] = _Exchange(key, transcript, desk_name, shown.code, now)
+            self._exchanges[exchange_id] = _Exchange(
+                key, transcript, desk_name, receipt_prefix, shown.code, now
+            )
         return {
             "exchange_id": exchange_id,
             "message": base64.b64encode(hub_message).decode(),
             "proof": _proof(key, _HUB, exchange_id, self._fingerprint, transcript),
         }
 
-    def finish(self, exchange_id: object, proof: object) -> str:
-        """The desk's proof: the desk's name if right (the code is then spent), else
-        PairingRefused. An exchange serves once, right or wrong."""
+    def finish(self, exchange_id: object, proof: object) -> tuple[str, str | None]:
+        """The desk's proof: the desk's name and receipt prefix if right (the code is then
+        spent), else PairingRefused. An exchange serves once, right or wrong."""
         with self._lock:
             exchange = (
                 self._exchanges.pop(exchange_id, None) if isinstance(exchange_id, str) else None
@@ -182,7 +185,7 @@ class HubPairing:
                 raise PairingRefused("wrong_code")
             self._shown, self._exchanges = None, {}  # one desk per code
             self._failures = 0
-            return exchange.desk_name
+            return exchange.desk_name, exchange.receipt_prefix
 
 
 def _expired(exchange: _Exchange, now: datetime) -> bool:
