@@ -33,6 +33,7 @@ class PendingRedeem:
     first_name: str
     birth_date: str
     recorded_at: str
+    receipt_no: str = ""  # kept by a forum's main desk, to reprint the receipt elsewhere
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def meta_set(conn: sqlite3.Connection, key: str, value: str | None) -> None:
 def pending_redeems(conn: sqlite3.Connection, limit: int = 100) -> list[PendingRedeem]:
     rows = conn.execute(
         "SELECT o.id, v.id, v.idempotency_key, v.code, v.last_name, v.first_name,"
-        " v.birth_date, v.recorded_at FROM outbox o JOIN validation_rows v"
+        " v.birth_date, v.recorded_at, v.receipt_no FROM outbox o JOIN validation_rows v"
         " ON v.id = o.validation_id"
         " WHERE o.kind = 'redeem' AND o.sent_at IS NULL AND o.withdrawn_at IS NULL"
         " ORDER BY o.id LIMIT ?",
@@ -108,6 +109,32 @@ def pending_count(conn: sqlite3.Connection) -> int:
     return conn.execute(
         "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND withdrawn_at IS NULL"
     ).fetchone()[0]
+
+
+def forum_report(conn: sqlite3.Connection) -> dict:
+    """What this desk tells the forum's main desk for the closing summary: how many
+    registrations wait to be sent, how many are to check, and the deposit cheques it
+    holds (``conn`` opened with the vault: the names are read in clear)."""
+    cheques = conn.execute(
+        "SELECT receipt_no, last_name, first_name, cheque_number, cheque_bank, cheque_cents"
+        " FROM validation_rows WHERE cheque_state = 'held' AND state <> 'cancelled'"
+        " ORDER BY receipt_no"
+    ).fetchall()
+    return {
+        "pending": pending_count(conn),
+        "to_check": to_check_count(conn),
+        "cheques": [
+            {
+                "receipt_no": row["receipt_no"],
+                "last_name": row["last_name"],
+                "first_name": row["first_name"],
+                "number": row["cheque_number"] or "",
+                "bank": row["cheque_bank"] or "",
+                "cents": row["cheque_cents"] or 0,
+            }
+            for row in cheques
+        ],
+    }
 
 
 def to_check_count(conn: sqlite3.Connection) -> int:

@@ -211,7 +211,14 @@ class ApiClient:
         self.close()
 
     def _call(
-        self, method: str, path: str, *, json: object = None, params=None, headers=None
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        params=None,
+        headers=None,
+        empty: bool = False,
     ) -> Answer:
         import httpx
 
@@ -232,6 +239,8 @@ class ApiClient:
             raise RetryLater("busy", _retry_after(response))
         if status >= 500:
             raise RetryLater("server_error", _retry_after(response))
+        if empty and status == 204:
+            return Answer({}, _server_time(response, {}))
         try:
             body = response.json()
         except ValueError:
@@ -293,6 +302,17 @@ class ApiClient:
         return self._call(
             "POST", f"/v1/redemptions/{redemption_id}/cancel", json={"reason": reason[:200]}
         )
+
+    def forum_search(self, text: str) -> list[dict]:
+        """The registrations of the whole forum matching ``text`` (a main desk only)."""
+        items = self._call("GET", "/v1/forum/registrations", params={"q": text}).body.get("items")
+        if not isinstance(items, list):
+            raise RetryLater("bad_answer")
+        return [item for item in items if isinstance(item, dict)]
+
+    def forum_report(self, report: dict) -> None:
+        """Tell the main desk what this desk holds (its closing summary)."""
+        self._call("POST", "/v1/forum/desk-report", json=report, empty=True)
 
     def changes(self, cursor: str | None, limit: int = 200) -> Answer:
         params = {"limit": limit}

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from app import national
 from app.logs import get_logger
@@ -65,7 +66,9 @@ class SyncEngine:
         max_retry_after_s: float = 300.0,
         rng: random.Random | None = None,
         vault: Vault | None = None,
+        after_pass: Callable[[Any, ApiClient], None] | None = None,
     ) -> None:
+        self._after_pass = after_pass  # at a forum: tell the main desk what waits here
         self._db_path = db_path
         self._vault = vault
         self._make_client = make_client
@@ -222,6 +225,8 @@ class SyncEngine:
         if offset is not None:
             national.meta_set(conn, "clock_offset_s", f"{offset:.1f}")
         seasons = self._fetch_seasons(client) if with_seasons else None
+        if self._after_pass is not None:
+            self._after_pass(conn, client)
         return self._publish(conn, "online", changed=changed, seasons=seasons)
 
     def _send_redeems(self, conn, client: ApiClient, batch) -> tuple[int, float | None]:
@@ -298,6 +303,7 @@ def _item(item: national.PendingRedeem) -> dict:
             "birth_date": item.birth_date,
         },
         "recorded_at": item.recorded_at,
+        "receipt_no": item.receipt_no,
     }
 
 

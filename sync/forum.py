@@ -156,7 +156,24 @@ class ForumService(Service):
         return super().operations() | {
             "/v1/forum/pairings": Operation("POST", self._pair_start),
             "/v1/forum/pairings/{exchange_id}": Operation("POST", self._pair_finish),
+            "/v1/forum/registrations": Operation("GET", self._search),
+            "/v1/forum/desk-report": Operation("POST", self._report),
         }
+
+    async def _search(self, request: Request) -> Response:
+        await self._device(request)
+        text = request.query_params.get("q", "")
+        if len(text) > 100 or not text.isprintable():
+            raise Problem(400, "bad-request", "Invalid search", "q: up to 100 characters")
+        return self._answer({"items": await self._work(self.store.search, text)})
+
+    async def _report(self, request: Request) -> Response:
+        device = await self._device(request)
+        payload = await self._json(request, None)
+        if not _valid_report(payload):
+            raise Problem(400, "bad-request", "Invalid report")
+        await self._work(self.store.save_report, device, payload)
+        return Response(status_code=204)
 
     async def _pair_start(self, request: Request) -> Response:
         await self._limit(f"pairing:{request.client.host if request.client else ''}")
@@ -190,6 +207,23 @@ class ForumService(Service):
         answer = await super()._batch(request)
         self._on_record()
         return answer
+
+
+def _valid_report(report: Any) -> bool:
+    """A desk report: two counts and at most 1,000 cheques of short text fields."""
+    counts = ("pending", "to_check")
+    if not all(isinstance(report.get(name), int) and report[name] >= 0 for name in counts):
+        return False
+    cheques = report.get("cheques")
+    if not isinstance(cheques, list) or len(cheques) > 1000:
+        return False
+    texts = ("receipt_no", "last_name", "first_name", "number", "bank")
+    return all(
+        isinstance(cheque, dict)
+        and all(isinstance(cheque.get(n), str) and len(cheque[n]) <= 60 for n in texts)
+        and isinstance(cheque.get("cents"), int)
+        for cheque in cheques
+    )
 
 
 def _pairing_problem(refused: PairingRefused) -> Problem:
@@ -506,9 +540,8 @@ def join_hub(
         raise RetryLater("bad_address") from None
     name = " ".join(desk_name.split())[:60] or "poste"
     with httpx.Client(base_url=base, verify=unverified, timeout=PAIRING_TIMEOUT_S) as http:
-        first = _pairing_call(
-            http, "/v1/forum/pairings", {"desk_name": name, "message": pairing.message}
-        )
+        request = {"desk_name": name, "receipt_prefix": receipt_prefix, "message": pairing.message}
+        first = _pairing_call(http, "/v1/forum/pairings", request)
         der = first.extensions["network_stream"].get_extra_info("ssl_object").getpeercert(True)
         fingerprint = certificate_fingerprint(der)
         proof = pairing.answer(first.json(), fingerprint)

@@ -23,6 +23,7 @@ import uuid
 from typing import Any
 
 from app.migrations import DEVICE_ALPHABET
+from app.people import fold
 from sync.server_db import Transaction
 from sync.server_store import ServerStore, hash_token, holder_hint, stamp
 
@@ -30,6 +31,8 @@ CLUB_ID = 1
 _FORUM_SCHEMA = """
 CREATE TABLE forwarding (redemption_id TEXT PRIMARY KEY, national_id TEXT, refusal TEXT,
     cancel_sent INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE receipts (redemption_id TEXT PRIMARY KEY, receipt_no TEXT NOT NULL);
+CREATE TABLE desk_reports (device_id TEXT PRIMARY KEY, report TEXT NOT NULL, at TEXT NOT NULL);
 CREATE TABLE receipt_prefixes (prefix TEXT PRIMARY KEY, device_id TEXT NOT NULL UNIQUE);
 CREATE TABLE conflicts (code TEXT NOT NULL, device_id TEXT NOT NULL, idempotency_key TEXT,
     last_name TEXT NOT NULL, first_name TEXT NOT NULL, recorded_at TEXT, kept_id TEXT NOT NULL,
@@ -145,6 +148,93 @@ class ForumStore(ServerStore):
                 ),
             )  # fmt: skip
         return result
+
+    def redeem_batch(
+        self, device: Any, raw_items: list[Any], schema_errors: list[str | None]
+    ) -> tuple[list[dict], int]:
+        """As the service's; the receipt number each desk gave is kept beside, so that any
+        desk of the forum can find and reprint it."""
+        results, replays = super().redeem_batch(device, raw_items, schema_errors)
+        receipts = [
+            (result["redemption_id"], raw["receipt_no"][:40])
+            for raw, result in zip(raw_items, results, strict=True)
+            if result.get("status") in ("accepted", "replayed")
+            and isinstance(raw, dict)
+            and isinstance(raw.get("receipt_no"), str)
+            and raw["receipt_no"].isprintable()
+        ]
+        if receipts:
+            self._db.run(
+                lambda tx: [
+                    tx.execute("INSERT INTO receipts VALUES (?, ?) ON CONFLICT DO NOTHING", pair)
+                    for pair in receipts
+                ],
+                write=True,
+            )
+        return results, replays
+
+    def search(self, text: str, limit: int = 50) -> list[dict[str, Any]]:
+        """The forum's registrations whose name or code holds every word of ``text``
+        (case, accents and hyphens ignored), latest first."""
+        words = fold(text).split()
+        if not words:
+            return []
+        rows = self._db.run(
+            lambda tx: tx.execute(
+                "SELECT r.redemption_id, r.code, r.last_name, r.first_name, r.birth_date,"
+                " r.recorded_at, r.received_at, r.state, r.amount_cents, p.receipt_no,"
+                " d.name AS desk FROM redemptions r LEFT JOIN receipts p USING (redemption_id)"
+                " LEFT JOIN devices d ON d.device_id = r.device_id"
+                " WHERE r.club_id = ? ORDER BY r.received_at DESC",
+                (CLUB_ID,),
+            )
+        )
+        found = []
+        for row in rows:
+            haystack = fold(f"{row['last_name']} {row['first_name']} {row['code']}")
+            if all(word in haystack for word in words):
+                found.append(dict(row))
+                if len(found) == limit:
+                    break
+        return found
+
+    def save_report(self, device: Any, report: dict[str, Any]) -> None:
+        """A desk's last word on what it holds (for the closing summary)."""
+        self._db.run(
+            lambda tx: tx.execute(
+                "INSERT INTO desk_reports VALUES (?, ?, ?) ON CONFLICT (device_id)"
+                " DO UPDATE SET report = excluded.report, at = excluded.at",
+                (device.device_id, json.dumps(report), stamp(self._clock())),
+            ),
+            write=True,
+        )
+
+    def closing_summary(self) -> list[dict[str, Any]]:
+        """Per desk: registrations held here and their amount, and what it last said it
+        holds (registrations not sent, deposit cheques), with when it said so."""
+        rows = self._db.run(
+            lambda tx: tx.execute(
+                "SELECT d.device_id, d.name, d.revoked_at, r.report, r.at AS reported_at,"
+                " (SELECT count(*) FROM redemptions x WHERE x.device_id = d.device_id"
+                "  AND x.state NOT IN ('cancelled', 'refused')) AS registrations,"
+                " (SELECT coalesce(sum(x.amount_cents), 0) FROM redemptions x"
+                "  WHERE x.device_id = d.device_id AND x.state NOT IN ('cancelled', 'refused'))"
+                "  AS amount_cents"
+                " FROM devices d LEFT JOIN desk_reports r USING (device_id)"
+                " ORDER BY d.enrolled_at, d.name"
+            )
+        )
+        summary = []
+        for row in rows:
+            report = json.loads(row["report"]) if row["report"] else {}
+            summary.append({
+                "device_id": row["device_id"], "name": row["name"],
+                "revoked": row["revoked_at"] is not None,
+                "registrations": row["registrations"], "amount_cents": row["amount_cents"],
+                "pending": report.get("pending"), "to_check": report.get("to_check"),
+                "cheques": report.get("cheques", []), "reported_at": row["reported_at"],
+            })  # fmt: skip
+        return summary
 
     def conflicts(self) -> list[dict[str, Any]]:
         """Codes recorded at two desks: the one kept, the other to look at."""

@@ -195,6 +195,19 @@ class NationalLink:
         with ApiClient(forum.url, token, verify=verify, timeout=timeout) as client:
             return client.check_code(code)
 
+    def _tell_forum(self, conn, client: ApiClient) -> None:
+        """After each pass at a forum: what this desk holds, for the closing summary."""
+        if self.forum() is not None:
+            client.forum_report(national.forum_report(conn))
+
+    def forum_search(self, text: str) -> list[dict]:
+        """The forum's registrations matching ``text``, from the main desk (network: off
+        the interface thread; RetryLater when it cannot be reached)."""
+        if self.forum() is None:
+            raise RetryLater("no_forum")
+        with self._client() as client:
+            return client.forum_search(text)
+
     def national_client(self) -> ApiClient | None:
         """A client of the club's national account, None without one (the main desk
         forwards the forum's registrations with it)."""
@@ -244,6 +257,7 @@ class NationalLink:
                 self._client,
                 on_status=self._on_status,
                 vault=self._vault,
+                after_pass=self._tell_forum,
                 **self._engine_options,
             )
             self.engine.start()
