@@ -44,7 +44,7 @@ from bench.desk import _percentile, fill
 from bench.harness import Figure, measure
 from bench.sync_child import TOKEN_VARIABLE
 from sync.client import ApiClient, Enrolment
-from sync.engine import SyncEngine, _answer, _item
+from sync.engine import SyncEngine, _answer, redemption_item
 from sync.server import ReferenceServer
 
 VALIDATIONS = 10_000
@@ -141,7 +141,7 @@ def send_one_by_one(folder: Path, rows: int = VALIDATIONS, seed: int = SEED) -> 
             before = server.request_count
             started = time.perf_counter()
             while batch := national.pending_redeems(conn, 1):
-                answer = client.redeem_batch([_item(batch[0])])
+                answer = client.redeem_batch([redemption_item(batch[0])])
                 answers = [_answer(r) for r in answer.body["results"] if isinstance(r, dict)]
                 national.apply_redeem_answers(conn, batch, answers, SERVER_NOW)
             engine.sync_once(conn, client)  # nothing left to send: the pull only

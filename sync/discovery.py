@@ -40,6 +40,9 @@ SERVICE_TYPE = "_passsport-club._tcp.local."
 VERSION = "1"  # of the TXT properties; a record of another version is not listed
 FINGERPRINT_CHARS = 16
 RESOLVE_TIMEOUT_MS = 3000
+# zeroconf keeps the name of a service for 75 minutes by default: a main desk that went
+# away without saying goodbye (battery, wifi) leaves the lists after two minutes instead.
+TTL_S = 120
 NAME_ATTEMPTS = 5  # instance names tried before giving up (each a fresh random suffix)
 _LABEL_BYTES = 63  # a DNS label, hence an instance name
 _TXT_BYTES = 255  # one "key=value" string of a TXT record
@@ -195,6 +198,8 @@ class Announcement:
                 properties=self._properties,
                 addresses=self._packed,
                 server=f"passsport-{secrets.token_hex(4)}.local.",
+                host_ttl=TTL_S,
+                other_ttl=TTL_S,
             )
             try:
                 announcing = await self._zc.async_register_service(info)
@@ -233,8 +238,19 @@ class Announcement:
         self.close()
 
 
+def _framed(text: bytes) -> bool:
+    """Each string of a TXT record ends where the next begins, the last at the record's end
+    (zeroconf reads an overrunning one as if it were whole)."""
+    at = 0
+    while at < len(text):
+        at += 1 + text[at]
+    return at == len(text)
+
+
 def _read_hub(info: ServiceInfo, networks: list[ipaddress.IPv4Network]) -> FoundHub | None:
     """The hub a resolved record describes, or None when it is not one of ours."""
+    if not _framed(info.text or b""):
+        return None
     txt: dict[str, str | None] = {}
     for key, value in info.properties.items():
         txt.setdefault(

@@ -245,7 +245,7 @@ class SyncEngine:
             # Counted before sending: once tried, an answer may be lost on the way back.
             national.note_attempt(conn, [i.outbox_id for i in part], "sending", self._clock())
             try:
-                answer = self._request(client.redeem_batch, [_item(i) for i in part])
+                answer = self._request(client.redeem_batch, [redemption_item(i) for i in part])
             except Refused as error:
                 if error.status not in ITEM_REFUSALS:
                     raise
@@ -293,7 +293,8 @@ def _close(client: ApiClient | None) -> None:
         client.close()
 
 
-def _item(item: national.PendingRedeem) -> dict:
+def redemption_item(item: national.PendingRedeem) -> dict:
+    """A registration as the contract's RedemptionItem (a batch, a USB bundle)."""
     return {
         "idempotency_key": item.idempotency_key,
         "code": item.code,

@@ -103,6 +103,17 @@ class ForumStore(ServerStore):
         )
         return [dict(row) for row in rows]
 
+    def device_secret(self, device_id: str) -> dict[str, Any] | None:
+        """A desk's token hash and whether it was withdrawn (a USB bundle's seal)."""
+        row = self._db.run(
+            lambda tx: tx.one(
+                "SELECT device_id, token_hash, revoked_at FROM devices"
+                " WHERE device_id = ? AND club_id = ?",
+                (device_id, CLUB_ID),
+            )
+        )
+        return dict(row) if row else None
+
     def device_name(self, device_id: str) -> str | None:
         row = self._db.run(
             lambda tx: tx.one("SELECT name FROM devices WHERE device_id = ?", (device_id,))

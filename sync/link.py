@@ -20,7 +20,7 @@ from app.seasons import SeasonTable
 from app.store import connect
 from app.vault import Vault
 from sync.client import ApiClient, Enrolment, RetryLater, api_address
-from sync.engine import SyncEngine
+from sync.engine import SyncEngine, redemption_item
 from sync.forum import Hub, Joined, join_hub, pinned_context
 from sync.status import SyncStatus
 
@@ -207,6 +207,33 @@ class NationalLink:
             raise RetryLater("no_forum")
         with self._client() as client:
             return client.forum_search(text)
+
+    def write_forum_bundle(self, folder: Path, desk_name: str = "") -> tuple[Path, int]:
+        """« Transférer par clé USB »: this desk's registrations not yet at the main desk,
+        sealed into a file in ``folder`` (:mod:`sync.forum_bundle`); its path and how many
+        it holds. BundleError(``no_forum``) if this desk never joined one."""
+        from datetime import UTC, datetime
+
+        from sync.forum_bundle import BundleError, write_bundle
+
+        forum = self.forum()
+        token = self._account()[1] if forum is not None else None
+        if forum is None or token is None:
+            raise BundleError("no_forum")
+        conn = connect(self._db_path, self._vault)
+        try:
+            items = [
+                redemption_item(pending) for pending in national.pending_redeems(conn, 1_000_000)
+            ]
+            report = national.forum_report(conn)
+        finally:
+            conn.close()
+        path = write_bundle(
+            folder, device_id=forum.device_id, token=token,
+            desk_name=desk_name or socket.gethostname()[:60] or "poste", items=items,
+            report=report, now=datetime.now(UTC),
+        )  # fmt: skip
+        return path, len(items)
 
     def national_client(self) -> ApiClient | None:
         """A client of the club's national account, None without one (the main desk
