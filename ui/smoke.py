@@ -22,9 +22,11 @@ from app.club import ClubProfile
 from app.errors import KnownError
 from app.exports import export_xlsx
 from app.resources import resource_path
+from app.seasons import load_seasons
 from app.validations import State, Validation
 from app.workbook import read_workbook
 from sync.client import ApiClient
+from sync.forum import Hub, join_hub, pem_fingerprint
 from sync.link import NationalLink
 from sync.server import ReferenceServer
 from sync.training import TRAINING_ENROLMENT_CODE
@@ -53,6 +55,7 @@ def check_bundle(folder: Path) -> list[str]:
         ("XLSX export read back", lambda: _export(folder, validation)),
         ("training service", lambda: _training_service(folder)),
         ("TLS", lambda: _tls(folder)),
+        ("forum", lambda: _forum(folder)),
     )
     for name, check in checks:
         try:
@@ -204,6 +207,23 @@ def _tls(folder: Path) -> None:
                 ) from None
         else:
             raise SmokeFailure("TLS: a certificate nobody trusts was accepted")
+
+
+def _forum(folder: Path) -> None:
+    """A main desk on 127.0.0.1 with its own certificate, a desk joining it with the
+    pairing code (SPAKE2, the certificate pinned), and the announcement's record built
+    (zeroconf from its Python source: build.spec leaves its compiled modules out)."""
+    import zeroconf
+
+    club = {"name": "Club du test", "siret": "73282932000074", "rna": "W751234567"}
+    with Hub(folder / "forum", club, load_seasons(), opened_by="smoke", host="127.0.0.1") as hub:
+        joined = join_hub(hub.server.url, hub.new_code().code, "smoke")
+        if pem_fingerprint(joined.certificate_pem) != hub.fingerprint or not joined.token:
+            raise SmokeFailure("forum: the desk did not pin the main desk's certificate")
+    zeroconf.ServiceInfo(
+        "_passsport-club._tcp.local.", "smoke._passsport-club._tcp.local.", port=1,
+        properties={"v": "1"}, addresses=[b"\x7f\x00\x00\x01"],
+    )  # fmt: skip
 
 
 def _throwaway_certificate(folder: Path) -> tuple[Path, Path]:
