@@ -87,6 +87,11 @@ class Vault:
         except (InvalidUnwrap, ValueError):
             return None
 
+    def derive(self, purpose: str) -> bytes:
+        """A key of its own for ``purpose`` (the forum's main desk seals its registrations
+        with one), from the data key: the same every time, useless to open this file."""
+        return _derive(self._key, f"passsport-club {purpose} v1".encode())
+
     def wrap(self, wrapping_key: bytes) -> bytes:
         """The data key wrapped under ``wrapping_key``: one way in to the data."""
         return aes_key_wrap(wrapping_key, self._key)

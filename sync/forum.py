@@ -30,6 +30,7 @@ import logging
 import os
 import socket
 import ssl
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -369,9 +370,27 @@ def local_addresses() -> list[str]:
     return sorted(set(found))
 
 
+def _kept_key(folder: Path) -> bytes:
+    """The sealing key of a main desk that has no vault (``passsport-club hub``): kept in
+    its folder, readable by its owner only. The program's main desk derives its key from
+    the club's vault instead, and keeps none on disk."""
+    path = folder / "seal.key"
+    with contextlib.suppress(OSError):
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    key = os.urandom(32)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(key)
+    return key
+
+
 def _free_port(host: str, wanted: int) -> int:
     """``wanted`` if nothing listens there, else 0 (any)."""
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
+        if sys.platform != "win32":  # as the service's own listen(): a connection left
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # closing is no one
         try:
             probe.bind((host, wanted))
         except OSError:
@@ -397,9 +416,12 @@ class Hub:
         clock: Callable[[], datetime] = _utc_now,
         forward_every_s: float = FORWARD_EVERY_S,
         on_forward: Callable[[ForwardStatus], None] = lambda status: None,
+        seal_key: bytes | None = None,
     ) -> None:
         self.folder, self.club, self.opened_by = folder, club, opened_by
         folder.mkdir(parents=True, exist_ok=True)
+        if seal_key is None:
+            seal_key = _kept_key(folder)
         cert, key = hub_certificate(folder, club["name"])
         self.certificate_pem = cert.read_text()
         self.fingerprint = pem_fingerprint(self.certificate_pem)
@@ -411,7 +433,7 @@ class Hub:
         self._forward: Forwarder | None = None
         self.server = ReferenceServer(
             folder / "forum.sqlite3", host=host, port=port, clock=clock, seasons=seasons,
-            tls=(cert, key), store_class=ForumStore, club=club,
+            tls=(cert, key), store_class=ForumStore, club=club, seal_key=seal_key,
             service=lambda store, seasons, **options: ForumService(
                 store, seasons, pairing=self.pairing, main_desk=main_desk,
                 on_record=self._recorded, **options,

@@ -16,11 +16,14 @@ turns "à vérifier") and the main desk lists it.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import secrets
 import uuid
 from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from app.migrations import DEVICE_ALPHABET
 from app.people import fold
@@ -38,6 +41,8 @@ CREATE TABLE conflicts (code TEXT NOT NULL, device_id TEXT NOT NULL, idempotency
     last_name TEXT NOT NULL, first_name TEXT NOT NULL, recorded_at TEXT, kept_id TEXT NOT NULL,
     seen_at TEXT NOT NULL, PRIMARY KEY (code, device_id, idempotency_key));
 """
+_SEALED = "s1:"  # a sealed value: the nonce and the ciphertext, in base64
+_PERSON = ("last_name", "first_name", "birth_date")
 _PREFIX_RE = re.compile(f"[{DEVICE_ALPHABET}]{{3}}")
 # What the national service answered that refuses a registration, as the desks name it.
 _REFUSED = {"already_redeemed": "other_club"}
@@ -45,14 +50,40 @@ _NATIONAL_STATES = ("accepted", "in_processing", "paid")
 
 
 class ForumStore(ServerStore):
-    """One club's forum: ``club`` is the club profile (``siret``, ``rna``, ``name``)."""
+    """One club's forum: ``club`` is the club profile (``siret``, ``rna``, ``name``).
+    ``seal_key`` (32 bytes) seals the young people's names and birth dates at rest, as
+    the desks' own databases do (AES-256-GCM, each value bound to its column)."""
 
     ACCEPTED = "awaiting_national"
+    REMEMBERS_HOLDERS = False
 
-    def __init__(self, where: Any, *, club: dict[str, str], **options: Any) -> None:
+    def __init__(
+        self, where: Any, *, club: dict[str, str], seal_key: bytes, **options: Any
+    ) -> None:
         self._forum_club = club
+        self._aead = AESGCM(seal_key)
         options |= {"seed": 0, "open_codes": True}
         super().__init__(where, **options)
+
+    def _sealed(self, column: str, value: Any) -> Any:
+        if value is None:
+            return None
+        nonce = secrets.token_bytes(12)
+        sealed = self._aead.encrypt(nonce, str(value).encode(), column.encode())
+        return _SEALED + base64.b64encode(nonce + sealed).decode()
+
+    def _open(self, column: str, value: Any) -> Any:
+        if not isinstance(value, str) or not value.startswith(_SEALED):
+            return value
+        raw = base64.b64decode(value[len(_SEALED) :])
+        return self._aead.decrypt(raw[:12], raw[12:], column.encode()).decode()
+
+    def _opened(self, row: Any) -> dict[str, Any]:
+        opened = dict(row)
+        for column in _PERSON:
+            if column in opened:
+                opened[column] = self._open(column, opened[column])
+        return opened
 
     def _seed(self, tx: Transaction, seed: int) -> None:
         for statement in _FORUM_SCHEMA.split(";")[:-1]:
@@ -140,6 +171,7 @@ class ForumStore(ServerStore):
 
         row = self._db.run(work)
         if row is not None:
+            row = self._opened(row)
             state |= {
                 "redemption_id": row["redemption_id"],
                 "recorded_at": row["recorded_at"] or row["received_at"],
@@ -154,8 +186,9 @@ class ForumStore(ServerStore):
             tx.execute(
                 "INSERT INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (
-                    item.code, device_id, item.key, item.last_name, item.first_name,
-                    item.recorded_at, result["redemption_id"], stamp(now),
+                    item.code, device_id, item.key, self._sealed("last_name", item.last_name),
+                    self._sealed("first_name", item.first_name), item.recorded_at,
+                    result["redemption_id"], stamp(now),
                 ),
             )  # fmt: skip
         return result
@@ -201,10 +234,10 @@ class ForumStore(ServerStore):
             )
         )
         found = []
-        for row in rows:
+        for row in map(self._opened, rows):
             haystack = fold(f"{row['last_name']} {row['first_name']} {row['code']}")
             if all(word in haystack for word in words):
-                found.append(dict(row))
+                found.append(row)
                 if len(found) == limit:
                     break
         return found
@@ -258,7 +291,7 @@ class ForumStore(ServerStore):
                 " LEFT JOIN devices kd ON kd.device_id = k.device_id ORDER BY c.seen_at"
             )
         )
-        return [dict(row) for row in rows]
+        return [self._opened(row) for row in rows]
 
     def changes(self, device: Any, cursor: str, limit: int) -> dict[str, Any]:
         """The contract's changes, a refused registration with its reason (``refusal``)."""
@@ -289,7 +322,7 @@ class ForumStore(ServerStore):
                 (self.ACCEPTED, limit),
             )
         )
-        return [dict(row) for row in rows]
+        return [self._opened(row) for row in rows]
 
     def waiting_count(self) -> int:
         return self._db.run(

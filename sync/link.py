@@ -153,6 +153,8 @@ class NationalLink:
         """Open the forum's main desk here (again after a restart: same certificate, same
         registrations), and send this desk's own registrations to it."""
         if self.hub is None:
+            if self._vault is not None:  # sealed as the desk's own data, no key on disk
+                hub_options.setdefault("seal_key", self._vault.derive("forum"))
             hub = Hub(
                 folder, club, seasons, opened_by=opened_by, national=self.national_client,
                 **hub_options,

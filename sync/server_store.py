@@ -97,6 +97,9 @@ _REDEMPTION_COLUMNS = (
 )
 
 
+_PERSON_AT = {6: "last_name", 7: "first_name", 8: "birth_date"}  # in _REDEMPTION_COLUMNS
+
+
 class Problem(Exception):
     """A request the service refuses as a whole; the HTTP layer turns it into problem+json."""
 
@@ -204,6 +207,9 @@ class ServerStore:
 
     # The state of a redemption just accepted (a forum's main desk holds its own).
     ACCEPTED = "accepted"
+    # Open-codes mode: the first to redeem an unseen code becomes its holder, checked
+    # after. A forum's main desk leaves identities to the national service.
+    REMEMBERS_HOLDERS = True
 
     def __init__(
         self,
@@ -451,7 +457,7 @@ class ServerStore:
                     tx, row, state="cancelled", cancelled_at=stamp(self._clock()),
                     cancelled_by=device.device_id, cancel_reason=reason or None,
                 )  # fmt: skip
-            return redemption_json(self._redemption(tx, redemption_id))
+            return redemption_json(self._opened(self._redemption(tx, redemption_id)))
 
         return self._db.run(work, write=True)
 
@@ -469,7 +475,7 @@ class ServerStore:
         page = rows[:limit]
         last = page[-1]["seq"] if page else after
         return {
-            "items": [redemption_json(row) for row in page],
+            "items": [redemption_json(self._opened(row)) for row in page],
             "next_cursor": self._encode_cursor(device.club_id, last),
             "has_more": len(rows) > limit,
         }
@@ -545,7 +551,7 @@ class ServerStore:
                 " JOIN clubs c USING (club_id) ORDER BY r.updated_at, r.club_id, r.seq"
             )
         )
-        return [dict(row) for row in rows]
+        return [self._opened(row) for row in rows]
 
     def device_token_hashes(self) -> list[str]:
         return [
@@ -651,10 +657,11 @@ class ServerStore:
         if season.has_closed(now):
             return {"status": "season_closed"}
         if row["last_name"] is None:  # open-codes mode: the first to redeem is the holder
-            tx.execute(
-                "INSERT INTO codes VALUES (?, ?, ?, ?, 0) ON CONFLICT DO NOTHING",
-                (item.code, item.last_name, item.first_name, item.birth_date),
-            )
+            if self.REMEMBERS_HOLDERS:
+                tx.execute(
+                    "INSERT INTO codes VALUES (?, ?, ?, ?, 0) ON CONFLICT DO NOTHING",
+                    (item.code, item.last_name, item.first_name, item.birth_date),
+                )
         elif not (
             same_identity(row["last_name"], item.last_name)
             and same_identity(row["first_name"], item.first_name)
@@ -677,7 +684,18 @@ class ServerStore:
 
     def _insert(self, tx: Transaction, *values: Any) -> None:
         marks = ", ".join("?" * len(values))
-        tx.execute(f"INSERT INTO redemptions ({_REDEMPTION_COLUMNS}) VALUES ({marks})", values)  # noqa: S608
+        stored = list(values)
+        for index, column in _PERSON_AT.items():
+            stored[index] = self._sealed(column, stored[index])
+        tx.execute(f"INSERT INTO redemptions ({_REDEMPTION_COLUMNS}) VALUES ({marks})", stored)  # noqa: S608
+
+    # The young person's fields as the database keeps them: as they are here; sealed on a
+    # forum's main desk (sync/forum_store.py), which opens them where it reads them.
+    def _sealed(self, column: str, value: Any) -> Any:
+        return value
+
+    def _opened(self, row: Any) -> dict[str, Any]:
+        return dict(row)
 
     def _change(self, tx: Transaction, row: Any, **values: Any) -> None:
         """Set ``values`` (trusted column names) and give the row its club's next number."""

@@ -63,6 +63,17 @@ def test_a_bundle_adds_the_registrations_once_however_often_imported(tmp_path, d
     assert sum(r["source"] == "device" for r in hub.store.redemptions()) == 3
 
 
+def test_the_main_desk_keeps_the_names_sealed_on_disk(tmp_path, desk, hub):
+    link = joined_link(desk, hub)
+    for code in codes(2):
+        record(desk, code, last="Plantévoix", first="Zébulon", born="03/02/2013")
+    sync_once(desk, link)
+    assert [r["last_name"] for r in hub.store.search("zebulon")] == ["Plantévoix"] * 2
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "main").glob("forum.sqlite3*"))
+    for clear in ("Plantévoix", "Zébulon", "2013-02-03"):
+        assert clear.encode() not in stored
+
+
 def test_a_code_another_desk_took_is_counted_to_check(tmp_path, desk, hub, clock):
     link = joined_link(desk, hub)
     taken = codes(1)[0]
