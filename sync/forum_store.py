@@ -333,8 +333,10 @@ class ForumStore(ServerStore):
 
     def record_national(self, answers: list[tuple[str, dict[str, Any]]]) -> int:
         """The national answers to a batch, each with the forum's redemption it answers,
-        in one transaction; how many were answered. A registration cancelled at a desk
-        meanwhile keeps its state: its national id is kept for the cancel to forward."""
+        in one transaction; how many were answered. Any refusal, ``invalid`` included, is
+        ``refused`` with its reason (a person looks at it; it must not hold back the
+        others). A registration cancelled at a desk meanwhile keeps its state: its
+        national id is kept for the cancel to forward."""
         now = stamp(self._clock())
 
         def work(tx: Transaction) -> int:
@@ -343,7 +345,7 @@ class ForumStore(ServerStore):
             for redemption_id, answer in answers:
                 row = self._redemption(tx, redemption_id)
                 status = answer.get("status")
-                if row is None or status in (None, "invalid"):
+                if row is None or not isinstance(status, str):
                     continue  # not answered for itself: sent again next time
                 national_id, refusal, state = None, None, None
                 if status in ("accepted", "replayed") or (
