@@ -10,8 +10,11 @@ def lint(tree, files: dict[str, str]) -> subprocess.CompletedProcess:
     for package in ("app", "ui", "sync"):
         (tree / package).mkdir()
         (tree / package / "__init__.py").write_text("")
-    files = {"app/__main__.py": "import ui.app\nimport ui.crash\n", **files}
+    main = "import ui.app\nimport ui.crash\nimport sync.forum_cli\n"
+    files = {"app/__main__.py": main, **files}
     for name in ("ui/app.py", "ui/crash.py", "sync/link.py", "sync/status.py"):
+        files.setdefault(name, "")
+    for name in ("sync/forum_cli.py", "sync/forum.py", "sync/pairing.py", "sync/discovery.py"):
         files.setdefault(name, "")
     files.setdefault("sync/client.py", "import httpx\n")
     files.setdefault("sync/server.py", "import sync.client\n")
@@ -33,6 +36,7 @@ ALLOWED = {
     "ui/window.py": "from sync.link import NationalLink\nfrom sync.status import SyncStatus\n",
     "ui/national_pages.py": "from sync.client import Refused\n",
     "ui/training.py": "from sync.server import ReferenceServer\nimport sync.training\n",
+    "ui/forum_pages.py": "import sync.forum\nimport sync.pairing\nimport sync.discovery\n",
 }
 
 
@@ -63,5 +67,5 @@ def test_a_screen_reaching_the_client_the_engine_or_the_network_breaks_the_contr
         ("ui.status", "sync.engine"),
     ):
         assert f"{importer} -> {imported}" in result.stdout
-    for allowed in ("ui.window ->", "ui.national_pages ->", "ui.training ->"):
+    for allowed in ("ui.window ->", "ui.national_pages ->", "ui.training ->", "ui.forum_pages"):
         assert allowed not in result.stdout
