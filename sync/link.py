@@ -21,7 +21,7 @@ from app.store import connect
 from app.vault import Vault
 from sync.client import ApiClient, Enrolment, RetryLater, api_address
 from sync.engine import SyncEngine, redemption_item
-from sync.forum import Hub, Joined, join_hub, pinned_context
+from sync.forum import Hub, Joined, join_hub, pem_fingerprint, pinned_context
 from sync.status import SyncStatus
 
 FORUM_CHECK_S = 1.0  # a desk waits this long for the main desk's word on a code
@@ -129,6 +129,34 @@ class NationalLink:
                 national.meta_set(conn, key, value)
         finally:
             conn.close()
+
+    def follow_hub(self, found: list) -> bool:
+        """The main desk this desk joined, heard at another address (the venue's network
+        gave it a new one, or it started again elsewhere): send there from now on. Only
+        an announcement of the pinned certificate counts, and the connection trusts that
+        certificate alone, so a look-alike announcing the same cannot take the desk."""
+        forum = self.forum()
+        if forum is None or forum.role != "desk":
+            return False
+        pinned = pem_fingerprint(forum.certificate_pem)
+        for hub in found:
+            known = len(hub.fingerprint) >= 16 and pinned.startswith(hub.fingerprint.lower())
+            if not known or not hub.addresses:
+                continue
+            host = hub.addresses[0]
+            url = f"https://[{host}]:{hub.port}" if ":" in host else f"https://{host}:{hub.port}"
+            if url == forum.url:
+                return False
+            conn = connect(self._db_path)
+            try:
+                national.meta_set(conn, "forum_url", url)
+            finally:
+                conn.close()
+            if self.engine is not None:
+                self.stop()
+                self.start()
+            return True
+        return False
 
     def leave_forum(self) -> None:
         """Back to the national service, where the pull had stopped before the forum."""
