@@ -24,17 +24,22 @@ from zeroconf import ServiceBrowser, ServiceInfo, ServiceStateChange, Zeroconf
 
 from sync import discovery
 
-LOOPBACK = ["127.0.0.1"]
 CLUB = "Étoile sportive d'Aïn-Sefra — section judo"
 OPENED_BY = "Zoé Ménard"
 FP_A, FP_B, FP_GOOD, FP_GARBLED = "a1" * 8, "b2" * 8, "c3" * 8, "d4" * 8
 GARBLED_CLUB = b"Judo \xff\xfe club"
 PORT = 8443
+STARTED = time.monotonic()
 STEP_S = 12.0  # the longest any one step may take, on a loaded machine
 
 
+_OUTPUT = threading.Lock()  # events come from several threads: one whole line each
+
+
 def emit(**event: object) -> None:
-    print(json.dumps(event), flush=True)
+    with _OUTPUT:
+        sys.stdout.write(json.dumps(event) + "\n")
+        sys.stdout.flush()
 
 
 def hub_dict(hub: discovery.FoundHub) -> dict:
@@ -55,7 +60,7 @@ def announce(args: argparse.Namespace) -> None:
         draws, real = [args.first_suffix], discovery._new_suffix
         discovery._new_suffix = lambda: draws.pop() if draws else real()
     started = time.monotonic()
-    hub = discovery.Announcement(PORT, args.club, OPENED_BY, args.fp, addresses=LOOPBACK)
+    hub = discovery.Announcement(PORT, args.club, OPENED_BY, args.fp, addresses=[args.address])
     emit(event="started", constructor_s=time.monotonic() - started)
     emit(event="announced", ok=hub.wait_announced(STEP_S))
     wait_for_close()
@@ -65,23 +70,25 @@ def announce(args: argparse.Namespace) -> None:
 
 def browse(args: argparse.Namespace) -> None:
     browser = discovery.Browser(
-        lambda hubs: emit(event="change", hubs=[hub_dict(h) for h in hubs]), interfaces=LOOPBACK
+        lambda hubs: emit(event="change", hubs=[hub_dict(h) for h in hubs]),
+        interfaces=[args.address],
     )
     browser.start()
-    observer = None
+    observer = listening = None
     if args.observe:  # what went over the air under our type, read or not
-        observer = Zeroconf(interfaces=LOOPBACK)
+        observer = Zeroconf(interfaces=[args.observe])
 
         def heard(zeroconf, service_type, name, state_change):
             if state_change is ServiceStateChange.Added:
                 emit(event="heard", name=name)
 
-        ServiceBrowser(observer, discovery.SERVICE_TYPE, handlers=[heard])
+        listening = ServiceBrowser(observer, discovery.SERVICE_TYPE, handlers=[heard])
     emit(event="started")
     wait_for_close()
     emit(event="final", hubs=[hub_dict(h) for h in browser.hubs()])
     browser.close()
     if observer is not None:
+        listening.cancel()
         observer.close()
     emit(event="closed")
 
@@ -110,7 +117,7 @@ def _raw_packet() -> bytes:
 
 
 def garbage(args: argparse.Namespace) -> None:
-    zc = Zeroconf(interfaces=LOOPBACK)
+    zc = Zeroconf(interfaces=[args.address])
     infos = [
         ServiceInfo(
             discovery.SERVICE_TYPE,
@@ -143,13 +150,15 @@ def garbage(args: argparse.Namespace) -> None:
         )
     )
 
-    async def register_all() -> None:
-        announcing = [await zc.async_register_service(info) for info in infos]
+    async def register_all() -> None:  # no probing: nobody else uses these names
+        announcing = [
+            await zc.async_register_service(info, cooperating_responders=True) for info in infos
+        ]
         await asyncio.gather(*announcing)
 
     asyncio.run_coroutine_threadsafe(register_all(), zc.loop).result(STEP_S)
     raw = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    raw.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+    raw.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(args.address))
     for packet in (_raw_packet(), b"\x00\x01garbage", bytes(range(256))):
         raw.sendto(packet, ("224.0.0.251", 5353))
     raw.close()
@@ -161,11 +170,17 @@ def garbage(args: argparse.Namespace) -> None:
 
 def find(args: argparse.Namespace) -> None:
     started = time.monotonic()
-    hubs = discovery.find_hubs(args.timeout, interfaces=LOOPBACK)
+    hubs = discovery.find_hubs(args.timeout, interfaces=[args.address])
     emit(event="found", hubs=[hub_dict(h) for h in hubs], elapsed_s=time.monotonic() - started)
 
 
-# The orchestra, run once per test.
+# The orchestra, run once per test. Each laptop has an address of its own on the loopback,
+# as on a real network: zeroconf answers a probe by unicast, and all of them on 127.0.0.1
+# would share that address and port, the answer reaching only one of them.
+
+FIRST, SECOND = ("--address", "127.0.0.1"), ("--address", "127.0.0.2")
+BROWSER = ("--address", "127.0.0.10", "--observe", "127.0.0.11")
+GARBAGE_SENDER, FINDER = ("--address", "127.0.0.20"), ("--address", "127.0.0.30")
 
 
 class StepFailed(Exception):
@@ -193,7 +208,12 @@ class Laptop:
 
     def _read(self) -> None:
         for line in self.process.stdout:
-            self.events.put(json.loads(line))
+            try:
+                event = json.loads(line)
+            except ValueError:
+                event = {"event": "unreadable", "line": line}
+            event["at_s"] = round(time.monotonic() - STARTED, 2)  # since the scenario began
+            self.events.put(event)
         self.events.put(None)
 
     def _read_errors(self) -> None:
@@ -235,12 +255,12 @@ class Laptop:
 def one_hub(laptops: list[Laptop], report: dict) -> None:
     browser = laptops[0]
     browser.expect("started")
-    hub = Laptop("announcer", "announce", "--club", CLUB, "--fp", FP_A)
+    hub = Laptop("announcer", "announce", "--club", CLUB, "--fp", FP_A, *FIRST)
     laptops.append(hub)
     report["constructor_s"] = hub.expect("started")["constructor_s"]
     report["announced"] = hub.expect("announced")["ok"]
     report["listed"] = browser.expect("change", lambda e: e["hubs"])["hubs"]
-    finder = Laptop("finder", "find", "--timeout", "2")
+    finder = Laptop("finder", "find", "--timeout", "2", *FINDER)
     laptops.append(finder)
     report["found"] = finder.expect("found")
 
@@ -248,10 +268,10 @@ def one_hub(laptops: list[Laptop], report: dict) -> None:
 def two_hubs(laptops: list[Laptop], report: dict) -> None:
     browser = laptops[0]
     browser.expect("started")
-    first = Laptop("first", "announce", "--club", CLUB, "--fp", FP_A, "--first-suffix", "beef")
+    first = Laptop("first", "announce", "--fp", FP_A, "--first-suffix", "beef", *FIRST)
     laptops.append(first)
     report["first_announced"] = first.expect("announced")["ok"]
-    second = Laptop("second", "announce", "--club", CLUB, "--fp", FP_B, "--first-suffix", "beef")
+    second = Laptop("second", "announce", "--fp", FP_B, "--first-suffix", "beef", *SECOND)
     laptops.append(second)
     report["second_announced"] = second.expect("announced")["ok"]
     report["both"] = browser.expect("change", lambda e: len(e["hubs"]) == 2)["hubs"]
@@ -262,13 +282,13 @@ def two_hubs(laptops: list[Laptop], report: dict) -> None:
 def garbage_ignored(laptops: list[Laptop], report: dict) -> None:
     browser = laptops[0]
     browser.expect("started")
-    sender = Laptop("garbage", "garbage")
+    sender = Laptop("garbage", "garbage", *GARBAGE_SENDER)
     laptops.append(sender)
     names = sender.expect("announced")["names"]
     for name in names:  # on the air, hence in the browser's hands, before the good hub
         browser.expect("heard", lambda e, name=name: e["name"] == name)
-    report["heard"] = names
-    good = Laptop("announcer", "announce", "--club", CLUB, "--fp", FP_GOOD)
+    report["announced_garbage"] = names
+    good = Laptop("announcer", "announce", "--fp", FP_GOOD, *FIRST)
     laptops.append(good)
     good.expect("announced")
     browser.expect("change", lambda e: FP_GOOD in {h["fingerprint"] for h in e["hubs"]})
@@ -276,10 +296,11 @@ def garbage_ignored(laptops: list[Laptop], report: dict) -> None:
     report["final"] = browser.expect("final")["hubs"]
     browser.expect("closed")
     report["changes"] = [e["hubs"] for e in browser.seen if e["event"] == "change"]
+    report["heard"] = [e["name"] for e in browser.seen if e["event"] == "heard"]
 
 
 def find_nothing(laptops: list[Laptop], report: dict) -> None:
-    finder = Laptop("finder", "find", "--timeout", "2")
+    finder = Laptop("finder", "find", "--timeout", "2", *FINDER)
     laptops.append(finder)
     report["found"] = finder.expect("found")
 
@@ -289,10 +310,10 @@ def no_interface(laptops: list[Laptop], report: dict) -> None:
     outcomes = {}
     attempts = {
         "browser, all interfaces": lambda: discovery.Browser(lambda hubs: None).start(),
-        "browser, loopback": lambda: discovery.Browser(lambda h: None, LOOPBACK).start(),
+        "browser, loopback": lambda: discovery.Browser(lambda h: None, ["127.0.0.1"]).start(),
         "announcement, all interfaces": lambda: discovery.Announcement(PORT, CLUB, "", FP_A),
         "announcement, loopback": lambda: discovery.Announcement(
-            PORT, CLUB, "", FP_A, addresses=LOOPBACK
+            PORT, CLUB, "", FP_A, addresses=["127.0.0.1"]
         ),
     }
     for label, attempt in attempts.items():
@@ -310,7 +331,7 @@ def no_interface(laptops: list[Laptop], report: dict) -> None:
 SCENARIOS = {
     "one_hub": (one_hub, True),
     "two_hubs": (two_hubs, True),
-    "garbage": (garbage_ignored, True),
+    "garbage_ignored": (garbage_ignored, True),
     "find_nothing": (find_nothing, False),
     "no_interface": (no_interface, False),
 }
@@ -322,7 +343,7 @@ def orchestrate(name: str) -> None:
     report: dict = {"error": None}
     try:
         if with_browser:
-            laptops.append(Laptop("browser", "browse", "--observe"))
+            laptops.append(Laptop("browser", "browse", *BROWSER))
         scenario(laptops, report)
     except StepFailed as failed:
         report["error"] = str(failed)
@@ -340,7 +361,8 @@ def main() -> None:
     parser.add_argument("--club", default=CLUB)
     parser.add_argument("--fp", default=FP_A)
     parser.add_argument("--first-suffix")
-    parser.add_argument("--observe", action="store_true")
+    parser.add_argument("--address", default="127.0.0.1")
+    parser.add_argument("--observe", help="the address of a second, raw listener")
     parser.add_argument("--timeout", type=float, default=2.0)
     args = parser.parse_args()
     roles = {"announce": announce, "browse": browse, "garbage": garbage, "find": find}
