@@ -563,16 +563,13 @@ def join_hub(
     name = " ".join(desk_name.split())[:60] or "poste"
     with httpx.Client(base_url=base, verify=unverified, timeout=PAIRING_TIMEOUT_S) as http:
         request = {"desk_name": name, "receipt_prefix": receipt_prefix, "message": pairing.message}
-        first = _pairing_call(http, "/v1/forum/pairings", request)
-        der = first.extensions["network_stream"].get_extra_info("ssl_object").getpeercert(True)
+        first, der = _pairing_call(http, "/v1/forum/pairings", request)
         fingerprint = certificate_fingerprint(der)
-        proof = pairing.answer(first.json(), fingerprint)
-        exchange = first.json()["exchange_id"]
-        second = _pairing_call(http, f"/v1/forum/pairings/{exchange}", {"proof": proof})
-        again = second.extensions["network_stream"].get_extra_info("ssl_object").getpeercert(True)
+        proof = pairing.answer(first, fingerprint)
+        path = f"/v1/forum/pairings/{first['exchange_id']}"
+        body, again = _pairing_call(http, path, {"proof": proof})
         if certificate_fingerprint(again) != fingerprint:
             raise PairingRefused("wrong_code")
-        body = second.json()
     try:
         return Joined(
             url=base, certificate_pem=_der_to_pem(der), device_id=str(body["device_id"]),
@@ -584,26 +581,30 @@ def join_hub(
         raise RetryLater("bad_answer") from None
 
 
-def _pairing_call(http: Any, path: str, body: dict[str, Any]) -> Any:
+def _pairing_call(http: Any, path: str, body: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """The answer's JSON object and the certificate the connection carried it over, read
+    while it is open (a peer may close it as soon as it has answered)."""
     import httpx
 
     try:
-        response = http.post(path, json=body)
+        with http.stream("POST", path, json=body) as response:
+            ssl_object = response.extensions["network_stream"].get_extra_info("ssl_object")
+            der = ssl_object.getpeercert(True) if ssl_object is not None else None
+            response.read()
     except httpx.TimeoutException:
         raise RetryLater("timeout") from None
     except httpx.TransportError:
         raise RetryLater("unreachable") from None
+    answer = _json_or_empty(response)
     if response.status_code == 403:
-        kind = str(_json_or_empty(response).get("type", ""))
+        kind = str(answer.get("type", ""))
         reason = kind[len(_PAIRING_TYPE) :] if kind.startswith(_PAIRING_TYPE) else "wrong_code"
         raise PairingRefused(reason)
     if response.status_code == 429:
         raise PairingRefused("locked")
-    if response.status_code != 201:
+    if response.status_code != 201 or not answer or not der:
         raise RetryLater("bad_answer")
-    if not isinstance(_json_or_empty(response), dict) or not _json_or_empty(response):
-        raise RetryLater("bad_answer")
-    return response
+    return answer, der
 
 
 def _json_or_empty(response: Any) -> dict[str, Any]:

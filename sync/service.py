@@ -229,6 +229,15 @@ class GuardedProtocol(H11Protocol):
         self._disarm()
         super().connection_lost(exc)
 
+    def shutdown(self) -> None:
+        """The service stops: an idle connection is dropped at once. Closed, a TLS
+        connection waits for the client's own closing message, which an idle client
+        never sends, and stopping would wait the whole grace time."""
+        idle = self.cycle is None or self.cycle.response_complete
+        super().shutdown()
+        if idle:
+            self.transport.abort()
+
     def send_400_response(self, msg: str) -> None:
         self._disarm()
         if not self.transport.is_closing():

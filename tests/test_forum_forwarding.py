@@ -32,7 +32,8 @@ def main_desk(tmp_path, desk, national, clock):
         tmp_path / "forum", CLUB, load_seasons(), "Awa", host="127.0.0.1", port=0,
         clock=clock, forward_every_s=3600,
     )  # fmt: skip
-    link.stop()  # the test runs each pass itself
+    link.stop()  # the test runs each pass itself, and each forwarding
+    hub.forwarder.stop()
     yield link, hub
     link.close_hub()
 
@@ -113,6 +114,7 @@ def test_without_a_national_account_nothing_leaves_and_it_is_said(tmp_path, desk
     )  # fmt: skip
     try:
         link.stop()
+        hub.forwarder.stop()
         [code, *_] = season_codes(CodeCategory.AVAILABLE)
         person(desk, code)
         sync(desk, link)
