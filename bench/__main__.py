@@ -5,7 +5,7 @@ import importlib
 
 from bench.harness import table
 
-BENCHES = ["startup", "desk", "crash", "sync", "treasury", "keys", "service"]
+BENCHES = ["startup", "desk", "crash", "sync", "treasury", "keys", "service", "forum"]
 
 
 def main() -> None:

@@ -57,6 +57,9 @@ from sync.service import Operation, Service
 
 log = logging.getLogger("passsport.forum")
 
+# Requests a second each desk may make: a desk of the forum is known and near, and its
+# duplicate check must not wait behind its own sending (the national service allows 50).
+RATE_PER_DESK = 200.0
 PORT = 47820  # tried first, so that a main desk started again keeps its address
 FORWARD_EVERY_S = 30.0  # the forwarder's pace when nothing wakes it
 PAIRING_TIMEOUT_S = 10.0
@@ -434,6 +437,7 @@ class Hub:
         self.server = ReferenceServer(
             folder / "forum.sqlite3", host=host, port=port, clock=clock, seasons=seasons,
             tls=(cert, key), store_class=ForumStore, club=club, seal_key=seal_key,
+            rate_per_second=RATE_PER_DESK, burst=2 * int(RATE_PER_DESK),
             service=lambda store, seasons, **options: ForumService(
                 store, seasons, pairing=self.pairing, main_desk=main_desk,
                 on_record=self._recorded, **options,
