@@ -12,6 +12,7 @@ leaves it showing the screen with the focus where the program puts it. No qtbot 
 needed: the same registry serves the tests and the screenshot script.
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -428,3 +429,129 @@ def _portal_assistant(ctx: Context) -> None:
     _some_registrations(ctx)
     ctx.window.open_treasurer()
     ctx.window.treasurer.portal_assistant()
+
+
+# The forum (tests/test_forum_ui.py drives it; here, its screens as they are met)
+
+
+def _hub(ctx: Context):
+    """Another laptop's main desk, of the sample club, on 127.0.0.1 until the end."""
+    from sync.forum import Hub
+
+    profile = ctx.desk.club_profile()
+    club = {"name": profile.name, "siret": profile.siret, "rna": profile.rna}
+    hub = Hub(
+        default_paths().data / "autre-poste", club, ctx.desk.seasons, opened_by="Marie",
+        host="127.0.0.1", port=0, clock=ctx.desk.now,
+    )  # fmt: skip
+    hub.start()
+    ctx.cleanups.insert(0, hub.stop)  # last, once the window let go of it
+    return hub
+
+
+def _out_of_range(ctx: Context, hub) -> None:
+    """The desk walks out of the main desk's reach (its connection closed first: a server
+    stopped under an open connection leaves it to the collector)."""
+    ctx.window.link.stop()
+    hub.stop()
+    ctx.window.link.start()
+
+
+def _other_desk_records(hub, desk_name: str, code: str, first: str, last: str) -> None:
+    """A desk of the forum records ``code`` at the main desk."""
+    import uuid
+
+    from sync.client import ApiClient
+    from sync.forum import join_hub, pinned_context
+
+    joined = join_hub(f"127.0.0.1:{hub.port}", hub.new_code().code, desk_name)
+    with ApiClient(joined.url, joined.token, verify=pinned_context(joined.certificate_pem)) as c:
+        c.redeem_batch([{
+            "idempotency_key": str(uuid.uuid4()), "code": code,
+            "young_person": {"last_name": last, "first_name": first, "birth_date": "2012-03-15"},
+            "recorded_at": hub.server.store._clock().isoformat(),
+        }])  # fmt: skip
+
+
+def _join(ctx: Context, hub) -> None:
+    from ui.forum_pages import JoinedPage
+
+    ctx.window.open_forum()
+    ctx.page.join_button.click()
+    page = ctx.page
+    page.address.edit.setText(f"127.0.0.1:{hub.port}")
+    page.code.edit.setText(hub.new_code().code)
+    page.button.click()
+    wait_until(lambda: isinstance(ctx.page, JoinedPage), 8000)
+    ctx.window.clear_message()
+
+
+@screen("forum_choice")
+def _forum_choice(ctx: Context) -> None:
+    ctx.window.open_forum()
+
+
+@screen("forum_main")
+def _forum_main(ctx: Context) -> None:
+    from sync.forum import join_hub
+
+    ctx.window.open_forum()
+    ctx.page.open_button.click()
+    wait_until(lambda: ctx.window.link.hub is not None and ctx.page.code.isVisible(), 8000)
+    hub = ctx.window.link.hub
+    _other_desk_records(hub, "Paul", "25-ABCD-EFGH", "Léa", "Martin")
+    _other_desk_records(hub, "Julie", "25-ABCD-EFGH", "Hugo", "Martin")  # out of range then
+    join_hub(f"127.0.0.1:{hub.port}", hub.new_code().code, "Samia")
+    hub.new_code()
+    # The code and the port change each time: shown as a venue's laptop would show them,
+    # and left so (no refresh) for the snapshot of the tab order.
+    forum = ctx.window.forum
+    forum._timer.stop()
+    view = dataclasses.replace(
+        forum.main.view(), code="482913", addresses=["192.168.1.20:47820", "10.42.0.1:47820"]
+    )
+    ctx.page.show_view(view)
+    forum._show_status()
+    ctx.page.on_shown()
+
+
+@screen("forum_join")
+def _forum_join(ctx: Context) -> None:
+    from sync.discovery import FoundHub
+
+    ctx.window.open_forum()
+    ctx.page.join_button.click()
+    heard = FoundHub(
+        "Étoile (ab12)._passsport-club._tcp.local.", "Étoile sportive d'Hérouville", "Marie",
+        "0123456789abcdef", ("192.168.1.20",), 47820,
+    )  # fmt: skip
+    ctx.window.forum.joining._browser.hear([heard])
+    ctx.page.code.edit.setText("482 913")
+    ctx.page.on_shown()
+
+
+@screen("forum_joined")
+def _forum_joined(ctx: Context) -> None:
+    _join(ctx, _hub(ctx))
+    wait_until(lambda: "Relié" in ctx.page.state.text(), 8000)
+
+
+@screen("forum_duplicate")
+def _forum_duplicate(ctx: Context) -> None:
+    hub = _hub(ctx)
+    _other_desk_records(hub, "Paul", "25-ABCD-EFGH", "Léa", "Martin")
+    _join(ctx, hub)
+    ctx.window.start_validation("25ABCDEFGH")
+    wait_until(lambda: ctx.page.code.error.isVisible(), 8000)
+
+
+@screen("forum_out_of_range")
+def _forum_out_of_range(ctx: Context) -> None:
+    hub = _hub(ctx)
+    _join(ctx, hub)
+    _out_of_range(ctx, hub)
+    _validate(ctx, "25ABCDEFGH", "Martin", "Léa", "15032012")
+    _validate(ctx, "25BCDEFGHJ", "Martin", "Hugo", "15032014")
+    ctx.window.refresh_status()
+    wait_until(lambda: "hors de portée" in ctx.window.status.connection.text(), 8000)
+    ctx.window.go_home()

@@ -71,11 +71,11 @@ def test_home_offers_only_tasks_that_work_and_escape_leads_back(qtbot, desk):
     window = open_window(qtbot, desk)
     home = window.stack.currentWidget()
     assert isinstance(home, HomePage)
-    assert list(home.buttons) == ["validate", "find", "treasurer", "admin"]
+    assert list(home.buttons) == ["validate", "find", "treasurer", "forum", "admin"]
     assert all(b.height() >= 48 for b in home.buttons.values())
     assert QApplication.focusWidget() is home.buttons["validate"]
 
-    for _ in range(3):
+    for _ in range(4):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is home.buttons["admin"]
     qtbot.keyClick(home.buttons["admin"], Qt.Key.Key_Return)

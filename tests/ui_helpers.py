@@ -42,6 +42,50 @@ class PdfPrinters:
         return self._next()
 
 
+class SilentBrowser:
+    """Stands in for the network's list of main desks (sync.discovery.Browser): it hears
+    only the ``hubs`` it is given, so that no test multicasts on the real network."""
+
+    def __init__(self, on_change, hubs=()) -> None:
+        self._on_change = on_change
+        self._hubs = list(hubs)
+        self.started = self.closed = False
+
+    def start(self) -> None:
+        self.started = True
+
+    def hubs(self) -> list:
+        return list(self._hubs)
+
+    def hear(self, hubs) -> None:
+        """Main desks heard, as the browser's thread reports them."""
+        self._hubs = list(hubs)
+        self._on_change(list(hubs))
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class SilentAnnouncement:
+    """Stands in for sync.discovery.Announcement: the main desk is announced nowhere."""
+
+    def __init__(self, port, club, opened_by, fingerprint) -> None:
+        self.port, self.club, self.opened_by = port, club, opened_by
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+# The forum in the tests: the main desk listens on 127.0.0.1 alone, on a free port, and
+# nothing is announced or looked for on the network.
+FORUM_OPTIONS = {
+    "hub_options": {"host": "127.0.0.1", "port": 0},
+    "browse": SilentBrowser,
+    "announce": SilentAnnouncement,
+}
+
+
 def desk_opener(clock):
     """How the program opens the data of the test's home folder (a passphrase when asked),
     with the test's clock."""
@@ -72,6 +116,7 @@ def services_for(
     """The program's services over the test's desk, each print or PDF going to a file."""
     settings = settings or Settings(default_paths().settings_file)
     printers = printers or PdfPrinters(default_paths().data)
+    options = {**FORUM_OPTIONS, **options}
     return build_services(
         desk,
         settings,

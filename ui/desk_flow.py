@@ -4,7 +4,8 @@ One object drives the pages in order and calls one desk action per step.
 """
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
 from PySide6.QtWidgets import QLabel
 
@@ -24,6 +25,7 @@ from ui.seasons_page import SeasonsLine
 from ui.texts import codes as codes_texts
 from ui.texts import desk as desk_texts
 from ui.texts import errors as errors_texts
+from ui.texts import forum as forum_texts
 from ui.texts import training as training_texts
 from ui.widgets import Page
 
@@ -69,13 +71,25 @@ def person_errors(error: FormError, season: Season) -> dict[str, str]:
 
 
 class DeskFlow:
+    """``link`` and ``tasks``: at a forum, a code new here is first checked with the main
+    desk, in the background (sync.link's ``forum_check``, which answers within a second)."""
+
     def __init__(
-        self, desk: Desk, printer: ReceiptPrinter, settings: Settings, nav: Navigator
+        self,
+        desk: Desk,
+        printer: ReceiptPrinter,
+        settings: Settings,
+        nav: Navigator,
+        link: Any = None,
+        tasks: Any = None,
     ) -> None:
         self._desk = desk
         self._printer = printer
         self._settings = settings
         self._nav = nav
+        self._link = link
+        self._tasks = tasks
+        self._checking: tuple[CodePage, str] | None = None  # the code the main desk checks
         self._sounds = Sounds(settings)
         self._family = Family()
 
@@ -146,6 +160,52 @@ class DeskFlow:
         if existing is not None:
             when = french.moment(existing.recorded_at)
             page.show_problem(desk_texts.already_registered(existing.receipt_no, when), existing.id)
+            self._sounds.failure()
+            return
+        if self._at_forum():
+            self._check_at_forum(page, code)
+            return
+        self._keep_volunteer(page)
+        self._ask_person(code, self._desk.season_of(code), after_code=True)
+
+    # At a forum: the main desk's word on a code new here
+    def _at_forum(self) -> bool:
+        return self._link is not None and self._tasks is not None and self._link.forum() is not None
+
+    def _check_at_forum(self, page: CodePage, code: PassCode) -> None:
+        """Ask the main desk whether another desk recorded ``code``; out of range (no
+        answer within a second), the desk goes on alone: the status area says so."""
+        asked = (page, str(code))
+        if self._checking == asked:
+            return  # the Enter that follows a scanned code: the question is on its way
+        self._checking = asked
+        page.show_hint(forum_texts.CHECKING)
+        link = self._link
+        self._tasks.run(
+            lambda: link.forum_check(str(code)),
+            lambda state: self._checked(page, code, state),
+            lambda _error: self._checked(page, code, None),
+        )
+
+    def _checked(self, page: CodePage, code: PassCode, state: dict | None) -> None:
+        if self._checking != (page, str(code)):
+            return
+        self._checking = None
+        try:
+            still = page.isVisible() and self._desk.read_code(page.code.text())[0] == code
+        except CodeError:
+            still = False
+        if not still:
+            return  # the volunteer went elsewhere, or typed another code meanwhile
+        page.show_hint("")
+        if state and state.get("state") == "redeemed" and state.get("by_this_club"):
+            page.show_problem(
+                forum_texts.registered_elsewhere(
+                    str(state.get("desk") or ""),
+                    _moment(state.get("recorded_at")),
+                    str(state.get("holder_hint") or ""),
+                )
+            )
             self._sounds.failure()
             return
         self._keep_volunteer(page)
@@ -346,6 +406,14 @@ class DeskFlow:
                 self._nav.show_message(desk_texts.PRINT_CANCELLED, "info")
 
         attempt(self._nav, lambda: self._printer.print_many(ids), printed)
+
+
+def _moment(stamp: object) -> str:
+    """``15 octobre 2025 à 14 h 32``, from the main desk's stamp."""
+    try:
+        return french.moment(datetime.fromisoformat(str(stamp)))
+    except ValueError:
+        return ""
 
 
 def _season_label(code: PassCode | None, season: Season) -> QLabel:

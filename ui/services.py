@@ -6,8 +6,9 @@ objects wired the same way; only the data, the clock and the dialogs differ.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
@@ -19,6 +20,20 @@ from sync.link import NationalLink
 from ui.printing import ReceiptPrinter, ask_pdf_path, ask_printer
 from ui.status import SyncBridge
 from ui.treasurer_flow import Dialogs
+
+
+def network_browser(on_change: Callable[[list], None]) -> Any:
+    """The main desks announced on the venue's network (multicast DNS), as they come."""
+    from sync.discovery import Browser  # zeroconf loads only when a desk looks for one
+
+    return Browser(on_change)
+
+
+def network_announcement(port: int, club: str, opened_by: str, fingerprint: str) -> Any:
+    """This main desk announced on the venue's network until ``close()``."""
+    from sync.discovery import Announcement
+
+    return Announcement(port, club, opened_by, fingerprint)
 
 
 @dataclass
@@ -37,6 +52,13 @@ class Services:
     # Where a print or a PDF goes (the dialogs; a file in the tests).
     choose_printer: Callable[[QWidget | None], QPrinter | None] = ask_printer
     choose_pdf: Callable[[QWidget | None, str], Path | None] = ask_pdf_path
+    # The forum: where the main desk keeps its data (beside the database), how it listens
+    # (``host``, ``port``: 127.0.0.1 in the tests), and how main desks are announced and
+    # found on the network (sync/discovery.py; the tests pass ones that stay silent).
+    forum_folder: Path | None = None
+    hub_options: dict[str, Any] = field(default_factory=dict)
+    browse: Callable[[Callable[[list], None]], Any] = network_browser
+    announce: Callable[..., Any] = network_announcement
 
     def close(self) -> None:
         """Stop the national link and the forum's main desk if this computer is it, then
@@ -56,10 +78,14 @@ def build_services(
     choose_printer: Callable[[QWidget | None], QPrinter | None] = ask_printer,
     choose_pdf: Callable[[QWidget | None, str], Path | None] = ask_pdf_path,
     treasurer_dialogs: Dialogs | None = None,
+    hub_options: dict[str, Any] | None = None,
+    browse: Callable[[Callable[[list], None]], Any] = network_browser,
+    announce: Callable[..., Any] = network_announcement,
     **link_options,
 ) -> Services:
     """The services over ``desk``, whose database file is ``database``. ``link_options``
-    go to the national link (its engine's pace, a token kept in memory for training)."""
+    go to the national link (its engine's pace, a token kept in memory for training);
+    ``hub_options``, ``browse`` and ``announce`` serve the forum (see :class:`Services`)."""
     bridge = SyncBridge()
     link_options.setdefault("clock", desk.now)
     link = NationalLink(database, bridge.publish, vault=desk.vault, **link_options)
@@ -74,4 +100,8 @@ def build_services(
         treasurer_dialogs=treasurer_dialogs,
         choose_printer=choose_printer,
         choose_pdf=choose_pdf,
+        forum_folder=database.parent / "forum",
+        hub_options=dict(hub_options or {}),
+        browse=browse,
+        announce=announce,
     )

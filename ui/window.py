@@ -23,6 +23,7 @@ from ui.accessibility import announce, arrive, install
 from ui.actions import attempt
 from ui.club_form import ClubForm
 from ui.desk_flow import DeskFlow
+from ui.forum_flow import ForumFlow
 from ui.home import HomePage
 from ui.lock import DeskLock, LockSettingsPage
 from ui.national_pages import EnrolPage, ToCheckPage, enrol_error
@@ -38,6 +39,7 @@ from ui.texts import about as about_texts
 from ui.texts import club as club_texts
 from ui.texts import common as common_texts
 from ui.texts import desk as desk_texts
+from ui.texts import forum as forum_texts
 from ui.texts import national as national_texts
 from ui.texts import seasons as seasons_texts
 from ui.texts import settings as settings_texts
@@ -80,7 +82,7 @@ class MainWindow(QMainWindow):
         self.shell = shell  # ui/shell.py: backups and restore, when the window has one
         self.training = None  # the training session started from this window, if any
         self._closing = False
-        self.desk_flow = DeskFlow(desk, printer, settings, self)
+        self.desk_flow = DeskFlow(desk, printer, settings, self, link=self.link, tasks=self.tasks)
         self.records = RecordsFlow(desk, printer, self.desk_flow, self)
         self.setWindowTitle(common_texts.APP_TITLE)
         self.resize(1100, 720)
@@ -131,9 +133,11 @@ class MainWindow(QMainWindow):
         message_row.addWidget(self.message)
         outer.addLayout(message_row)
         self.status = StatusArea()
+        self.status.clock = desk.now
         self.status.send_now.clicked.connect(self.send_now)
         outer.addWidget(self.status)
         self.setCentralWidget(central)
+        self.forum = ForumFlow(self, services)
 
         self.home = HomePage(common_texts.HOME_TITLE, common_texts.HOME_INTRO, takes_code=True)
         self.stack.addWidget(self.home)
@@ -149,15 +153,18 @@ class MainWindow(QMainWindow):
         QApplication.instance().focusChanged.connect(self._keep_focus_in_sight)
         profile = desk.club_profile()
         if profile is None:
-            self.show_page(ClubForm(desk, on_saved=self._club_set_up))
+            self.show_page(self._first_club_form())
         else:
             self._set_club(profile)
             self.go_home()
+        self.forum.start()
         self.refresh_status()
 
     def build_home(self) -> None:
         """Offer only the tasks that work now: the desk's few big ones on the home screen,
         the rest on one page of settings."""
+        focused = QApplication.focusWidget()
+        had_focus = next((k for k, b in self.home.buttons.items() if b is focused), None)
         self.home.clear_tasks()
         add = self.home.add_task
         linked = self.link.engine is not None
@@ -184,6 +191,14 @@ class MainWindow(QMainWindow):
             common_texts.TASK_TREASURER_HINT,
             self.open_treasurer,
         )
+        if self.forum.offered:
+            add(
+                "forum",
+                forum_texts.TASK_FORUM,
+                "club",
+                forum_texts.TASK_FORUM_HINT,
+                self.open_forum,
+            )
         if self._start_training is not None and not linked:
             add(
                 "training",
@@ -193,17 +208,45 @@ class MainWindow(QMainWindow):
                 lambda: self._start_training(self),
             )
         add("admin", common_texts.TASK_ADMIN, "club", common_texts.TASK_ADMIN_HINT, self.admin)
+        if had_focus is not None:  # rebuilt under the user's eyes: the focus stays put
+            (self.home.buttons.get(had_focus) or next(iter(self.home.buttons.values()))).setFocus()
         self.status.send_now.setVisible(linked)
-        if linked:
+        if linked and self.status.forum_role is None:
             self.status.connection.setText(national_texts.SYNC_STATES["idle"])
+            self.status.connection.setAccessibleName(national_texts.SYNC_STATES["idle"])
 
     def open_treasurer(self) -> None:
         if self._ready():
             self.treasurer.open()
 
+    def open_forum(self) -> None:
+        if self._ready():
+            self.forum.open()
+
+    def _first_club_form(self) -> ClubForm:
+        """The first start's club form; a laptop brought to the forum can instead take the
+        club of the main desk it joins."""
+        form = ClubForm(self.desk, on_saved=self._club_set_up)
+        if self.forum.offered:
+            join = QPushButton(forum_texts.JOIN_FIRST)
+            join.setToolTip(forum_texts.JOIN_FIRST_HINT)
+            join.setAccessibleDescription(forum_texts.JOIN_FIRST_HINT)
+            join.setAutoDefault(True)
+            join.clicked.connect(lambda: self.forum.join(back=lambda: self.show_page(form)))
+            for index in range(form.body.count()):  # beside « Enregistrer »
+                row = form.body.itemAt(index).layout()
+                if row is not None and row.indexOf(form.save_button) >= 0:
+                    row.insertWidget(row.indexOf(form.save_button) + 1, join)
+        return form
+
+    def club_changed(self, profile: ClubProfile) -> None:
+        """The club's profile was saved from elsewhere (the forum's main desk)."""
+        self._set_club(profile)
+
     def release(self) -> None:
         """Let go of the data: background work, the national link, every connection.
         Bounded: neither waits more than a few seconds."""
+        self.forum.close()
         self.stop_listening()
         self.tasks.wait()
         self.services.close()
@@ -426,6 +469,7 @@ class MainWindow(QMainWindow):
 
     def on_sync_status(self, status: SyncStatus) -> None:
         self.status.show_sync(status)
+        self.forum.on_sync_status(status)
         if status.seasons is not None and take_national_seasons(
             self.desk, self.treasury, status.seasons, self
         ):
@@ -463,6 +507,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             self._ask_before_closing()
             return
+        self.forum.close()  # the main desk stops with the program
         self.tasks.wait()
         super().closeEvent(event)
         self.closed.emit()

@@ -1,0 +1,64 @@
+"""Screenshots of the forum at 100 % and 200 % text, from the real widgets.
+
+Run with ``xvfb-run -a .venv/bin/python docs/forum_screenshots.py`` (or offscreen, the
+default without a display). Each forum screen of tests/screens.py is opened in a
+temporary home folder, with real main desks on 127.0.0.1 and nothing announced on the
+network, in a 1366 × 768 window, and saved as ``docs/screenshots/forum-<name>-<100|200>.png``;
+the main desk's whole page, scrolled or not, as ``forum-poste-principal-page-<scale>.png``.
+Then look at every picture.
+"""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+if not os.environ.get("DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import keyring  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from tests.factories import MemoryKeyring, trusted  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+SIZE = (1366, 768)
+SCALES = (100, 200)
+SHOTS = {
+    "forum_choice": "forum-choix",
+    "forum_main": "forum-poste-principal",
+    "forum_join": "forum-rejoindre",
+    "forum_joined": "forum-relie",
+    "forum_duplicate": "forum-doublon",
+    "forum_out_of_range": "forum-hors-de-portee",
+}
+
+
+def main(names: list[str]) -> None:
+    keyring.set_keyring(trusted(MemoryKeyring()))
+    from tests.screens import open_screen
+
+    QApplication.instance() or QApplication([])
+    OUT.mkdir(exist_ok=True)
+    for name in names or list(SHOTS):
+        for scale in SCALES:
+            os.environ["PASSSPORT_CLUB_HOME"] = tempfile.mkdtemp(prefix="passsport-forum-")
+            ctx = open_screen(name, scale=scale / 100)
+            ctx.window.resize(*SIZE)
+            for _ in range(5):
+                QApplication.processEvents()
+            path = OUT / f"{SHOTS[name]}-{scale}.png"
+            ctx.window.grab().save(str(path))
+            print(path)
+            if name == "forum_main":
+                whole = OUT / f"{SHOTS[name]}-page-{scale}.png"
+                ctx.page.widget().grab().save(str(whole))
+                print(whole)
+            ctx.close()
+            QApplication.processEvents()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
