@@ -181,7 +181,7 @@ def found_hub(club: str, opened_by: str) -> str:
 
 
 ADDRESS_LABEL = "Adresse du poste principal"
-ADDRESS_HINT = "Si la liste est vide. Elle est affichée sur le poste principal."
+ADDRESS_HINT = "Si la liste est vide : l'adresse est affichée sur le poste principal."
 CODE_LABEL = "Code affiché sur le poste principal (6 chiffres)"
 DESK_NAME_LABEL = "Nom de ce poste, vu sur le poste principal"
 JOIN_BUTTON = "Rejoindre"
