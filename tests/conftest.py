@@ -168,6 +168,9 @@ def fail_on_leftover_threads():
     still = [t.name for t in leftover if t.is_alive()]
     if still:
         pytest.fail(f"threads left running: {still}")
+    interface = sys.modules.get("ui.app")
+    if interface is not None:  # with Qt, the program collects garbage on its own thread only
+        interface.collect_if_due()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Start the Qt side: the application object, its style, the main window."""
 
 import contextlib
+import gc
 import sys
 import tempfile
 import time
@@ -33,7 +34,42 @@ def make_application(argv: list[str], scale: float = 1.0) -> QApplication:
     app.setWindowIcon(icon("passsport-club"))
     app.setDesktopFileName("passsport-club")
     apply_design(app, scale)
+    _collect_on_interface_thread(app)
     return app
+
+
+# How often the interface thread looks whether garbage is due for collecting, in ms.
+COLLECT_EVERY_MS = 500
+
+
+def collect_if_due() -> None:
+    """What Python's automatic collector does when an allocation crosses its thresholds,
+    done here on the interface thread: the youngest generation past its threshold and,
+    in turn, the older ones."""
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    for generation in (2, 1, 0):
+        if counts[generation] > thresholds[generation]:
+            gc.collect(generation)
+            return
+
+
+def _collect_on_interface_thread(app: QApplication) -> None:
+    """Garbage is collected on the interface thread only.
+
+    Python's automatic collector runs on whichever thread allocates when a threshold is
+    crossed, often a background one (the sync engine, a server, a task). A window or a
+    timer caught in a reference cycle would then be destroyed on that thread while the
+    interface thread is building or painting widgets: Qt crashes the program. So the
+    automatic collector is turned off for as long as there is an application, and a timer
+    of the interface thread does its work instead."""
+    if getattr(app, "_collector", None) is not None:
+        return
+    gc.disable()
+    timer = QTimer(app)
+    timer.setInterval(COLLECT_EVERY_MS)
+    timer.timeout.connect(collect_if_due)
+    timer.start()
+    app._collector = timer
 
 
 def _speak_french(app: QApplication) -> None:

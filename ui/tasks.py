@@ -1,10 +1,13 @@
 """The one background helper for slow work (network, big files).
 
 Work runs on a Python thread (visible to the tests' check for leftover threads); its
-result or its error comes back to the interface thread by a queued Qt signal.
-Workers never touch widgets.
+result or its error comes back to the interface thread by a queued Qt signal of the
+helper itself, which lives as long as the window. No Qt object is made or dropped per
+job, so none can end its life on a worker's thread. Workers never touch widgets.
 """
 
+import contextlib
+import itertools
 import threading
 import time
 from collections.abc import Callable
@@ -21,29 +24,20 @@ log = get_logger("tasks")
 SHUTDOWN_S = 3.0
 
 
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-
-
-def _job(work: Callable[[], Any], signals: _Signals) -> None:
-    try:
-        result = work()
-    except KnownError as error:
-        signals.failed.emit(error)
-    except Exception as error:
-        log.exception("background task failed")
-        signals.failed.emit(error)
-    else:
-        signals.done.emit(result)
-
-
 class Tasks(QObject):
-    """Runs work off the interface thread; keeps each job's signals alive until it ends."""
+    """Runs work off the interface thread and calls back on it."""
+
+    _done = Signal(int, object)
+    _failed = Signal(int, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._running: dict[_Signals, threading.Thread] = {}
+        self._numbers = itertools.count()
+        # job number → (on_done, on_failed, thread), until its answer is handed over
+        self._running: dict[int, tuple[Callable, Callable, threading.Thread]] = {}
+        # Bound to methods of this object, the signals are queued to its (the interface) thread.
+        self._done.connect(self._hand_done)
+        self._failed.connect(self._hand_failed)
 
     def run(
         self,
@@ -51,20 +45,37 @@ class Tasks(QObject):
         on_done: Callable[[Any], None],
         on_failed: Callable[[BaseException], None],
     ) -> None:
-        signals = _Signals()
-
-        def finish(callback: Callable[[Any], None], value: Any) -> None:
-            self._running.pop(signals, None)
-            callback(value)
-
-        signals.done.connect(lambda result: finish(on_done, result))
-        signals.failed.connect(lambda error: finish(on_failed, error))
+        number = next(self._numbers)
         # A daemon: a job still running when the program stops does not keep it alive.
         thread = threading.Thread(
-            target=_job, args=(work, signals), name="passsport-task", daemon=True
+            target=self._job, args=(number, work), name="passsport-task", daemon=True
         )
-        self._running[signals] = thread
+        self._running[number] = (on_done, on_failed, thread)
         thread.start()
+
+    def _job(self, number: int, work: Callable[[], Any]) -> None:
+        try:
+            result = work()
+        except KnownError as error:
+            self._answer(self._failed, number, error)
+        except Exception as error:
+            log.exception("background task failed")
+            self._answer(self._failed, number, error)
+        else:
+            self._answer(self._done, number, result)
+
+    @staticmethod
+    def _answer(signal, number: int, value: Any) -> None:
+        with contextlib.suppress(RuntimeError):  # the window is gone: nobody is left to answer
+            signal.emit(number, value)
+
+    def _hand_done(self, number: int, result: Any) -> None:
+        on_done, _, _ = self._running.pop(number)
+        on_done(result)
+
+    def _hand_failed(self, number: int, error: BaseException) -> None:
+        _, on_failed, _ = self._running.pop(number)
+        on_failed(error)
 
     def busy(self) -> bool:
         return bool(self._running)
@@ -76,5 +87,5 @@ class Tasks(QObject):
         made so that stopping it half-way loses nothing (a transaction is all or
         nothing, a file is written aside and its leftovers are cleaned at the next start)."""
         deadline = time.monotonic() + seconds
-        for thread in list(self._running.values()):
+        for _, _, thread in list(self._running.values()):
             thread.join(max(0.0, deadline - time.monotonic()))
