@@ -219,10 +219,18 @@ def _v5_season_tables(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v6_forum_ids(conn: sqlite3.Connection) -> None:
+    """At a forum, the main desk's id of a registration it holds, apart from the national
+    service's own (``national_id``): cancels go to the main desk with it, and it is
+    forgotten when the desk leaves the forum."""
+    _run(conn, "ALTER TABLE validations ADD COLUMN forum_id TEXT;")
+
+
 MIGRATIONS = (
     _v1_first_tables,
     _v2_national_answers,
     _v3_sealed_personal_data,
     _v4_sealed_to_their_row,
     _v5_season_tables,
+    _v6_forum_ids,
 )

@@ -63,6 +63,10 @@ class NationalChange:
     amount_cents: int | None  # None when the service does not say
     paid_on: str | None
     refusal: str | None = None  # with refused: the national service's reason
+    # The national service's id of it: redemption_id from the national service itself; from
+    # a forum's main desk, the national id it learnt, None before (or when refused).
+    national_id: str | None = None
+    forum_id: str | None = None  # from a forum's main desk: its own id of it
 
 
 def meta_get(conn: sqlite3.Connection, key: str) -> str | None:
@@ -95,14 +99,41 @@ def pending_redeems(conn: sqlite3.Connection, limit: int = 100) -> list[PendingR
 
 
 def pending_cancels(conn: sqlite3.Connection, limit: int = 100) -> list[PendingCancel]:
+    """The cancels to send now, each with the id the service sent to knows: at a forum,
+    the main desk's (a registration it does not hold waits for the national service);
+    elsewhere the national one. A cancel waits while its registration is still to send."""
+    at_forum = meta_get(conn, "forum_role") is not None
     rows = conn.execute(
-        "SELECT o.id, v.id, v.national_id, coalesce(v.cancel_reason, '') FROM outbox o"
+        "SELECT o.id, v.id, CASE WHEN ? THEN w.forum_id ELSE v.national_id END,"
+        " coalesce(v.cancel_reason, '') FROM outbox o"
         " JOIN validation_rows v ON v.id = o.validation_id"
+        " JOIN validations w ON w.id = o.validation_id"
         " WHERE o.kind = 'cancel' AND o.sent_at IS NULL AND o.withdrawn_at IS NULL"
+        " AND (NOT ? OR w.forum_id IS NOT NULL)"
+        " AND NOT EXISTS (SELECT 1 FROM outbox r WHERE r.validation_id = o.validation_id"
+        "  AND r.kind = 'redeem' AND r.sent_at IS NULL AND r.withdrawn_at IS NULL)"
         " ORDER BY o.id LIMIT ?",
-        (limit,),
+        (at_forum, at_forum, limit),
     )
     return [PendingCancel(*row) for row in rows]
+
+
+def forget_forum(conn: sqlite3.Connection, send_again: bool) -> int:
+    """Leaving a forum: the main desk's ids are forgotten. With ``send_again`` (this
+    computer has the club's national account), the registrations the main desk held
+    without a national answer go back to the outbox, for the national service itself;
+    returns how many. Without, they are the main desk's to forward."""
+    with transaction(conn):
+        again = 0
+        if send_again:
+            again = conn.execute(
+                "UPDATE outbox SET sent_at = NULL, last_error = NULL WHERE kind = 'redeem'"
+                " AND sent_at IS NOT NULL AND withdrawn_at IS NULL AND validation_id IN ("
+                " SELECT id FROM validations WHERE forum_id IS NOT NULL AND national_id IS NULL"
+                " AND state IN ('to_send', 'cancelled'))"
+            ).rowcount
+        conn.execute("UPDATE validations SET forum_id = NULL WHERE forum_id IS NOT NULL")
+    return again
 
 
 def pending_count(conn: sqlite3.Connection) -> int:
@@ -187,7 +218,7 @@ def apply_redeem_answers(
                 # The forum's main desk holds the code; the national service has not said:
                 # still to send as far as money goes, its changes will tell.
                 conn.execute(
-                    "UPDATE validations SET national_id = ? WHERE id = ?",
+                    "UPDATE validations SET forum_id = ? WHERE id = ?",
                     (answer.redemption_id, item.validation_id),
                 )
                 if before is State.CANCELLED:
@@ -285,7 +316,7 @@ def apply_changes(
             if row is None:
                 row = conn.execute(
                     "SELECT id, state, paid_cents, amount_cents FROM validations"
-                    " WHERE national_id = ?",
+                    " WHERE national_id = ?1 OR forum_id = ?1",
                     (change.redemption_id,),
                 ).fetchone()
             after = _STATES.get(change.state)
@@ -301,7 +332,13 @@ def apply_changes(
                 or not allowed(before, after)
             ):
                 after = before  # older news, or a move the table refuses: nothing but the money
-            columns: dict[str, object] = {"national_id": change.redemption_id}
+            if change.forum_id is not None:
+                conn.execute(
+                    "UPDATE validations SET forum_id = ? WHERE id = ?", (change.forum_id, row["id"])
+                )
+            columns: dict[str, object] = {}
+            if change.national_id is not None:
+                columns["national_id"] = change.national_id
             if after is State.TO_CHECK and before is not State.TO_CHECK:
                 recorded = row["paid_cents"] is not None or paid
                 columns["national_reason"] = (
@@ -319,8 +356,8 @@ def apply_changes(
                 columns["paid_on"] = change.paid_on
             if after is before and (not paid or row["paid_cents"] is not None):
                 conn.execute(
-                    "UPDATE validations SET national_id = ? WHERE id = ?",
-                    (change.redemption_id, row["id"]),
+                    "UPDATE validations SET national_id = coalesce(?, national_id) WHERE id = ?",
+                    (change.national_id, row["id"]),
                 )
                 continue
             if move(conn, row["id"], before, after, now, f"national_{change.state}", **columns):

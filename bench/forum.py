@@ -63,7 +63,7 @@ def one_run(folder: Path) -> dict:
             desk.send(cmd="burst", start=n * 10_000, count=VALIDATIONS, check=True)
         done = [item for desk in desks for item in desk.read(PHASE_S)["done"]]
         recorded_s = time.perf_counter() - started
-        settle(desks, lambda seen: all(s["national_id"] for d in seen for s in d), PHASE_S)
+        settle(desks, lambda seen: all(s["forum_id"] for d in seen for s in d), PHASE_S)
         at_hub_s = time.perf_counter() - started
         held = hub.ask(cmd="held")["held"]
         if len({h["code"] for h in held}) != len(held) or len(held) != DESKS * VALIDATIONS:

@@ -310,6 +310,17 @@ class ApiClient:
             raise RetryLater("bad_answer")
         return [item for item in items if isinstance(item, dict)]
 
+    def forum_conflicts(self) -> list[dict]:
+        """The codes recorded at two desks of the forum (a main desk only)."""
+        items = self._call("GET", "/v1/forum/conflicts").body.get("items")
+        if not isinstance(items, list):
+            raise RetryLater("bad_answer")
+        return [item for item in items if isinstance(item, dict)]
+
+    def forum_leave(self) -> None:
+        """Tell the main desk this desk leaves: its token stops working there."""
+        self._call("POST", "/v1/forum/leave", empty=True)
+
     def forum_report(self, report: dict) -> None:
         """Tell the main desk what this desk holds (its closing summary)."""
         self._call("POST", "/v1/forum/desk-report", json=report, empty=True)

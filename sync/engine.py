@@ -319,6 +319,14 @@ def _answer(raw: dict) -> RedeemAnswer:
     )
 
 
+def _national_id(raw: dict) -> str | None:
+    """The national service's id of a change: its own redemption_id, or what a forum's
+    main desk says it learnt (``national_id``, null until the national service answered)."""
+    if "national_id" not in raw:
+        return str(raw["redemption_id"])
+    return raw["national_id"] if isinstance(raw["national_id"], str) else None
+
+
 def _change(raw: object) -> NationalChange | None:
     if not isinstance(raw, dict):
         return None
@@ -331,6 +339,8 @@ def _change(raw: object) -> NationalChange | None:
             amount_cents=None if raw.get("amount_cents") is None else int(raw["amount_cents"]),
             paid_on=raw.get("paid_on"),
             refusal=raw.get("refusal") if isinstance(raw.get("refusal"), str) else None,
+            national_id=_national_id(raw),
+            forum_id=str(raw["redemption_id"]) if "national_id" in raw else None,
         )
     except (KeyError, TypeError, ValueError):
         return None

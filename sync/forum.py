@@ -63,6 +63,7 @@ RATE_PER_DESK = 200.0
 PORT = 47820  # tried first, so that a main desk started again keeps its address
 FORWARD_EVERY_S = 30.0  # the forwarder's pace when nothing wakes it
 PAIRING_TIMEOUT_S = 10.0
+LEAVE_TIMEOUT_S = 3.0  # leaving is told to the main desk when it answers within this
 _PAIRING_TYPE = "urn:passsport:problem:pairing-"
 
 
@@ -162,6 +163,8 @@ class ForumService(Service):
             "/v1/forum/pairings/{exchange_id}": Operation("POST", self._pair_finish),
             "/v1/forum/registrations": Operation("GET", self._search),
             "/v1/forum/desk-report": Operation("POST", self._report),
+            "/v1/forum/conflicts": Operation("GET", self._conflicts),
+            "/v1/forum/leave": Operation("POST", self._leave),
         }
 
     async def _search(self, request: Request) -> Response:
@@ -170,6 +173,23 @@ class ForumService(Service):
         if len(text) > 100 or not text.isprintable():
             raise Problem(400, "bad-request", "Invalid search", "q: up to 100 characters")
         return self._answer({"items": await self._work(self.store.search, text)})
+
+    async def _conflicts(self, request: Request) -> Response:
+        """The codes recorded at two desks, for every desk to show (no names: each desk
+        has its own registration's)."""
+        await self._device(request)
+        conflicts = await self._work(self.store.conflicts)
+        keep = ("code", "device_id", "desk", "recorded_at", "kept_device", "kept_desk",
+                "kept_recorded_at", "seen_at")  # fmt: skip
+        return self._answer({"items": [{k: c[k] for k in keep} for c in conflicts]})
+
+    async def _leave(self, request: Request) -> Response:
+        """A desk leaves the forum (or was of another club): its token is withdrawn, what
+        it sent stays and is forwarded as before."""
+        device = await self._device(request)
+        await self._work(self.store.revoke_device, device.device_id)
+        log.info("a desk left the forum")
+        return Response(status_code=204)
 
     async def _report(self, request: Request) -> Response:
         device = await self._device(request)
@@ -583,6 +603,16 @@ def join_hub(
         )  # fmt: skip
     except (KeyError, TypeError, ValueError):
         raise RetryLater("bad_answer") from None
+
+
+def leave_hub(url: str, certificate_pem: str, token: str) -> None:
+    """Tell the main desk at ``url`` that this desk leaves it, or will not stay (another
+    club's): its token is withdrawn there. ApiError when it cannot be told."""
+    import httpx
+
+    timeout = httpx.Timeout(LEAVE_TIMEOUT_S, connect=LEAVE_TIMEOUT_S)
+    with ApiClient(url, token, verify=pinned_context(certificate_pem), timeout=timeout) as client:
+        client.forum_leave()
 
 
 def _pairing_call(http: Any, path: str, body: dict[str, Any]) -> tuple[dict[str, Any], bytes]:

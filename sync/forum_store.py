@@ -285,7 +285,8 @@ class ForumStore(ServerStore):
         rows = self._db.run(
             lambda tx: tx.execute(
                 "SELECT c.code, c.last_name, c.first_name, c.recorded_at, c.seen_at,"
-                " d.name AS desk, k.device_id AS kept_device, kd.name AS kept_desk"
+                " c.device_id, d.name AS desk, k.device_id AS kept_device, kd.name AS kept_desk,"
+                " k.recorded_at AS kept_recorded_at"
                 " FROM conflicts c LEFT JOIN devices d ON d.device_id = c.device_id"
                 " JOIN redemptions k ON k.redemption_id = c.kept_id"
                 " LEFT JOIN devices kd ON kd.device_id = k.device_id ORDER BY c.seen_at"
@@ -294,21 +295,27 @@ class ForumStore(ServerStore):
         return [self._opened(row) for row in rows]
 
     def changes(self, device: Any, cursor: str, limit: int) -> dict[str, Any]:
-        """The contract's changes, a refused registration with its reason (``refusal``)."""
+        """The contract's changes, each with ``national_id``, the national service's id of
+        it once it has one (a desk keeps that one: it is what counts after the forum), and
+        a refused registration with its reason (``refusal``)."""
         page = super().changes(device, cursor, limit)
-        refused = [item["redemption_id"] for item in page["items"] if item["state"] == "refused"]
-        if refused:
-            marks = ", ".join("?" * len(refused))
+        ids = [item["redemption_id"] for item in page["items"]]
+        forwarded = {}
+        if ids:
+            marks = ", ".join("?" * len(ids))
             rows = self._db.run(
                 lambda tx: tx.execute(
-                    f"SELECT redemption_id, refusal FROM forwarding WHERE redemption_id IN ({marks})",  # noqa: S608
-                    refused,
+                    "SELECT redemption_id, national_id, refusal FROM forwarding"  # noqa: S608
+                    f" WHERE redemption_id IN ({marks})",
+                    ids,
                 )
             )
-            reasons = {row["redemption_id"]: row["refusal"] for row in rows}
-            for item in page["items"]:
-                if item["redemption_id"] in reasons:
-                    item["refusal"] = reasons[item["redemption_id"]]
+            forwarded = {row["redemption_id"]: row for row in rows}
+        for item in page["items"]:
+            row = forwarded.get(item["redemption_id"])
+            item["national_id"] = row["national_id"] if row else None
+            if item["state"] == "refused" and row is not None and row["refusal"]:
+                item["refusal"] = row["refusal"]
         return page
 
     # -- forwarding to the national service ------------------------------------------------

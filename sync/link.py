@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import national, secrets
+from app.logs import get_logger
 from app.seasons import SeasonTable
 from app.store import connect
 from app.vault import Vault
-from sync.client import ApiClient, Enrolment, RetryLater, api_address
+from sync.client import ApiClient, ApiError, Enrolment, RetryLater, api_address
 from sync.engine import SyncEngine, redemption_item
-from sync.forum import Hub, Joined, join_hub, pem_fingerprint, pinned_context
+from sync.forum import Hub, Joined, join_hub, leave_hub, pem_fingerprint, pinned_context
 from sync.status import SyncStatus
+
+log = get_logger("link")
 
 FORUM_CHECK_S = 1.0  # a desk waits this long for the main desk's word on a code
 _FORUM_KEYS = ("forum_role", "forum_url", "forum_certificate", "forum_device_id", "forum_main")
@@ -159,18 +162,31 @@ class NationalLink:
         return False
 
     def leave_forum(self) -> None:
-        """Back to the national service, where the pull had stopped before the forum."""
+        """Back to the national service, where the pull had stopped before the forum
+        (network: off the interface thread). The main desk is told, when it answers, so
+        that this desk's token stops working there. On the club's own laptop (linked to
+        the national account), the registrations the main desk held without a national
+        answer yet are sent again, to the national service itself, with their own keys:
+        one the main desk forwards meanwhile is replayed, never counted twice."""
         forum = self.forum()
         self.stop()
         if forum is None:
             return
+        token = self._account()[1]
+        if forum.role == "desk" and token is not None:
+            try:
+                leave_hub(forum.url, forum.certificate_pem, token)
+            except ApiError as error:
+                log.info("the main desk was not told of the leaving (%s)", error)
         if not self._in_memory:
             secrets.forget_secret(forum.device_id)
         self._forum_token = None
+        send_again = self.has_national_account()
         conn = connect(self._db_path)
         try:
+            national.forget_forum(conn, send_again)
             national.meta_set(conn, "sync_cursor", national.meta_get(conn, "national_sync_cursor"))
-            for key in (*_FORUM_KEYS, "national_sync_cursor"):
+            for key in (*_FORUM_KEYS, "national_sync_cursor", "forum_conflicts"):
                 national.meta_set(conn, key, None)
         finally:
             conn.close()
@@ -226,9 +242,31 @@ class NationalLink:
             return client.check_code(code)
 
     def _tell_forum(self, conn, client: ApiClient) -> None:
-        """After each pass at a forum: what this desk holds, for the closing summary."""
+        """After each pass at a forum: what this desk holds, for the closing summary; and
+        the codes recorded at two desks, kept here to show even out of range."""
         if self.forum() is not None:
             client.forum_report(national.forum_report(conn))
+            conflicts = client.forum_conflicts()
+            national.meta_set(conn, "forum_conflicts", json.dumps(conflicts))
+
+    def forum_conflicts(self) -> list[dict]:
+        """The forum's codes recorded at two desks, as the main desk last said (no
+        network): code, ``desk`` and ``recorded_at`` of the one to check, ``kept_desk``
+        and ``kept_recorded_at`` of the one kept, and ``here``: ``kept``, ``to_check``
+        or ``""``, what this desk holds of it."""
+        forum = self.forum()
+        if forum is None:
+            return []
+        conn = connect(self._db_path)
+        try:
+            saved = national.meta_get(conn, "forum_conflicts")
+        finally:
+            conn.close()
+        conflicts = json.loads(saved) if saved else []
+        for conflict in conflicts:
+            here = {conflict.get("kept_device"): "kept", conflict.get("device_id"): "to_check"}
+            conflict["here"] = here.get(forum.device_id, "")
+        return conflicts
 
     def forum_search(self, text: str) -> list[dict]:
         """The forum's registrations matching ``text``, from the main desk (network: off
@@ -270,6 +308,11 @@ class NationalLink:
         forwards the forum's registrations with it)."""
         url, token = self._national_account()
         return ApiClient(url, token) if url and token else None
+
+    def has_national_account(self) -> bool:
+        """Whether this computer is linked to the club's national account (its address
+        and its token are kept here); no network."""
+        return all(self._national_account())
 
     def _token(self) -> str | None:
         return self._account()[1]

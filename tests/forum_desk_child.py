@@ -188,10 +188,11 @@ def desk_main(args: argparse.Namespace) -> None:
 
     def states() -> list[dict[str, Any]]:
         rows = conn.execute(
-            "SELECT code, idempotency_key, state, national_reason, national_id, last_name"
-            " FROM validation_rows ORDER BY id"
+            "SELECT v.code, v.idempotency_key, v.state, v.national_reason, v.national_id,"
+            " w.forum_id, v.last_name FROM validation_rows v JOIN validations w USING (id)"
+            " ORDER BY v.id"
         )
-        names = ("code", "key", "state", "reason", "national_id", "last_name")
+        names = ("code", "key", "state", "reason", "national_id", "forum_id", "last_name")
         return [dict(zip(names, row, strict=True)) for row in rows]
 
     _answer(ready=True, joined=link.forum() is not None)
@@ -226,6 +227,8 @@ def desk_main(args: argparse.Namespace) -> None:
                     pending=desk.pending_count(), to_check=len(desk.to_check()))  # fmt: skip
         elif cmd == "states":
             _answer(states=states(), pending=desk.pending_count())
+        elif cmd == "conflicts":
+            _answer(conflicts=link.forum_conflicts())
         elif cmd == "quit":
             break
     link.stop()

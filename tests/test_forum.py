@@ -148,7 +148,7 @@ def test_a_forum_day_two_desks_one_list_each_code_once_nationally(tmp_path, nati
         again = b.ask(cmd="record", code=saved["code"], number=7, check=False)
         assert again["outcome"] == "saved"
         states = settle([a, b], lambda seen: all(
-            s["national_id"] or s["state"] == "to_check" for s in seen[0] + seen[1]
+            s["forum_id"] or s["state"] == "to_check" for s in seen[0] + seen[1]
         ))  # fmt: skip
         duplicate = next(s for s in states[1] if s["key"] == again["key"])
         assert (duplicate["state"], duplicate["reason"]) == ("to_check", "duplicate_here")
@@ -157,6 +157,14 @@ def test_a_forum_day_two_desks_one_list_each_code_once_nationally(tmp_path, nati
         assert [(c["code"], c["desk"], c["kept_desk"]) for c in conflicts] == [
             (saved["code"], "Poste B", "Poste A")
         ]
+        # Both desks know it after their next pass, each what it holds of it, no names.
+        for desk, here in ((a, "kept"), (b, "to_check")):
+            desk.ask(cmd="sync")
+            (known,) = desk.ask(cmd="conflicts")["conflicts"]
+            assert (known["code"], known["desk"], known["kept_desk"], known["here"]) == (
+                saved["code"], "Poste B", "Poste A", here
+            )  # fmt: skip
+            assert "last_name" not in known
         # Held by the main desk, not yet answered nationally: still "to send" at the desks.
         kept = [s for s in states[0] + states[1] if s["key"] != again["key"]]
         assert {s["state"] for s in kept} == {"to_send"}

@@ -74,7 +74,7 @@ def hub_rows(hub: Child) -> dict[str, str]:
 
 
 def held_by_the_main_desk(seen: list[list[dict]]) -> bool:
-    return all(s["national_id"] or s["state"] == "to_check" for states in seen for s in states)
+    return all(s["forum_id"] or s["state"] == "to_check" for states in seen for s in states)
 
 
 def everything_confirmed(seen: list[list[dict]]) -> bool:
@@ -242,7 +242,7 @@ def test_a_desk_out_of_range_records_a_code_another_desk_also_records(tmp_path, 
             assert hub_rows(hub)[at_a["code"]] == at_a["key"]
             relay.restore()
             states = settle([a, b], lambda seen: all(
-                s["state"] != "to_send" or s["national_id"] for s in seen[1]
+                s["state"] != "to_send" or s["forum_id"] for s in seen[1]
             ))  # fmt: skip
             assert relay.refused > 0
             lost = next(s for s in states[1] if s["key"] == at_b["key"])

@@ -122,3 +122,35 @@ def test_without_a_national_account_nothing_leaves_and_it_is_said(tmp_path, desk
         assert (status.state, status.waiting) == ("no_account", 1)
     finally:
         link.close_hub()
+
+
+def test_after_the_forum_the_desk_holds_national_ids_and_sends_what_was_left(
+    desk, national, main_desk
+):
+    """The ids a desk keeps are the national service's (exports show them, cancels use
+    them); what the main desk still held when the forum closed goes to the national
+    service from the club's laptop, with its own key, once."""
+    link, hub = main_desk
+    first, second = season_codes(CodeCategory.AVAILABLE)[:2]
+    forwarded = person(desk, first)
+    sync(desk, link)
+    hub.forwarder.run_once()
+    left = person(desk, second)
+    sync(desk, link)  # held by the main desk, never forwarded
+    by_code = {r["code"]: r for r in national.redemptions()}
+    assert desk.get(forwarded.id).national_id == by_code[first.code]["redemption_id"]
+    assert desk.get(left.id).national_id is None and second.code not in by_code
+
+    link.close_hub()
+    link.leave_forum()
+    assert desk.pending_count() == 1
+    sync(desk, link)  # to the national service itself now
+    desk.cancel(forwarded.id, "Erreur de saisie")
+    sync(desk, link)
+    by_code = {r["code"]: r for r in national.redemptions()}
+    keys = dict(desk._conn.execute("SELECT id, idempotency_key FROM validations"))
+    assert by_code[second.code]["idempotency_key"] == keys[left.id]
+    assert desk.get(left.id).national_id == by_code[second.code]["redemption_id"]
+    assert desk.get(left.id).state is State.CONFIRMED
+    assert by_code[first.code]["state"] == "cancelled"  # the cancel found its national id
+    assert [r["code"] for r in national.redemptions()].count(second.code) == 1

@@ -8,7 +8,7 @@ import socket
 from app.seasons import load_seasons
 from app.validations import State
 from sync.discovery import FoundHub
-from sync.forum import Hub
+from sync.forum import Hub, join_hub, leave_hub
 from sync.link import NationalLink
 from tests.test_forum_bundle import CLUB
 from tests.test_forum_forwarding import sync
@@ -39,3 +39,16 @@ def test_a_desk_follows_its_main_desk_to_a_new_address(tmp_path, desk, clock):
             assert [r["code"] for r in hub.store.search("martin")] == codes(1)
     [state] = {row[0] for row in desk._conn.execute("SELECT state FROM validations")}
     assert state == State.TO_SEND  # at the main desk, not yet national
+
+
+def test_a_desk_that_leaves_is_withdrawn_at_the_main_desk_and_a_stranger_too(tmp_path, desk, clock):
+    with Hub(tmp_path / "main", CLUB, load_seasons(), opened_by="Awa", host="127.0.0.1",
+             port=0, clock=clock, forward_every_s=3600) as hub:  # fmt: skip
+        link = NationalLink(database(desk), vault=desk.vault)
+        joined = link.join(hub.server.url, hub.new_code().code, "Poste 2")
+        stranger = join_hub(hub.server.url, hub.new_code().code, "Autre club")
+        link.leave_forum()
+        leave_hub(stranger.url, stranger.certificate_pem, stranger.token)  # refused as not ours
+        withdrawn = {d["device_id"]: d["revoked_at"] is not None for d in hub.devices()}
+        assert withdrawn == {joined.device_id: True, stranger.device_id: True}
+        assert link.forum() is None
