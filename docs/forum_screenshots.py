@@ -4,7 +4,8 @@ Run with ``xvfb-run -a .venv/bin/python docs/forum_screenshots.py`` (or offscree
 default without a display). Each forum screen of tests/screens.py is opened in a
 temporary home folder, with real main desks on 127.0.0.1 and nothing announced on the
 network, in a 1366 × 768 window, and saved as ``docs/screenshots/forum-<name>-<100|200>.png``;
-the main desk's whole page, scrolled or not, as ``forum-poste-principal-page-<scale>.png``.
+the main desk's and the closing's whole pages, scrolled or not, as
+``forum-poste-principal-page-<scale>.png`` and ``forum-cloture-page-<scale>.png``.
 Then look at every picture.
 """
 
@@ -33,7 +34,13 @@ SHOTS = {
     "forum_joined": "forum-relie",
     "forum_duplicate": "forum-doublon",
     "forum_out_of_range": "forum-hors-de-portee",
+    "forum_transfer": "forum-transfert-cle",
+    "forum_import": "forum-import-cle",
+    "forum_search": "forum-recherche",
+    "forum_record": "forum-recu-autre-poste",
+    "forum_closing": "forum-cloture",
 }
+WHOLE = {"forum_main", "forum_closing"}  # long pages: also saved whole
 
 
 def main(names: list[str]) -> None:
@@ -52,7 +59,7 @@ def main(names: list[str]) -> None:
             path = OUT / f"{SHOTS[name]}-{scale}.png"
             ctx.window.grab().save(str(path))
             print(path)
-            if name == "forum_main":
+            if name in WHOLE:
                 whole = OUT / f"{SHOTS[name]}-page-{scale}.png"
                 ctx.page.widget().grab().save(str(whole))
                 print(whole)

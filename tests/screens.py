@@ -470,6 +470,7 @@ def _other_desk_records(hub, desk_name: str, code: str, first: str, last: str) -
             "idempotency_key": str(uuid.uuid4()), "code": code,
             "young_person": {"last_name": last, "first_name": first, "birth_date": "2012-03-15"},
             "recorded_at": hub.server.store._clock().isoformat(),
+            "receipt_no": f"{desk_name[:3].upper()}-00001",
         }])  # fmt: skip
 
 
@@ -555,3 +556,132 @@ def _forum_out_of_range(ctx: Context) -> None:
     ctx.window.refresh_status()
     wait_until(lambda: "hors de portée" in ctx.window.status.connection.text(), 8000)
     ctx.window.go_home()
+
+
+class _KeyFolder:
+    """The forum's file dialogs, answered with a folder of the test's home standing for the
+    USB key (ui/forum_usb.py ForumFiles), and the file on it to import."""
+
+    def __init__(self) -> None:
+        self.key = default_paths().data / "CLE-USB"
+        self.key.mkdir(parents=True, exist_ok=True)
+        self.to_import = None
+
+    def transfer_folder(self, parent):
+        return self.key
+
+    def backup_folder(self, parent):
+        return self.key
+
+    def bundle(self, parent):
+        return self.to_import
+
+
+def _open_main(ctx: Context):
+    ctx.window.open_forum()
+    ctx.page.open_button.click()
+    wait_until(lambda: ctx.window.link.hub is not None and ctx.page.code.isVisible(), 8000)
+    return ctx.window.link.hub
+
+
+def _still(ctx: Context) -> None:
+    """No more refreshes: the screen stays as it is for the snapshot and the picture."""
+    ctx.window.forum._timer.stop()
+
+
+@screen("forum_transfer")
+def _forum_transfer(ctx: Context) -> None:
+    hub = _hub(ctx)
+    ctx.window.services.forum_files = _KeyFolder()
+    _join(ctx, hub)
+    _out_of_range(ctx, hub)
+    _validate(ctx, "25ABCDEFGH", "Martin", "Léa", "15032012")
+    _validate(ctx, "25BCDEFGHJ", "Martin", "Hugo", "15032014")
+    ctx.window.open_forum()
+    ctx.page.transfer_button.click()
+    wait_until(lambda: "Donnez la clé" in ctx.window.message.text(), 8000)
+    _still(ctx)
+    ctx.page.on_shown()  # as the window gives the focus when it becomes active
+
+
+@screen("forum_import")
+def _forum_import(ctx: Context) -> None:
+    import uuid
+
+    from sync.forum import join_hub
+    from sync.forum_bundle import write_bundle
+
+    files = ctx.window.services.forum_files = _KeyFolder()
+    hub = _open_main(ctx)
+    _other_desk_records(hub, "Paul", "25-ABCD-EFGH", "Léa", "Martin")
+    accueil = join_hub(f"127.0.0.1:{hub.port}", hub.new_code().code, "Accueil 2")
+    now = ctx.desk.now()
+    items = [
+        {"idempotency_key": str(uuid.uuid4()), "code": code,
+         "young_person": {"last_name": last, "first_name": first, "birth_date": "2012-03-15"},
+         "recorded_at": now.isoformat(), "receipt_no": f"ACC-{n:05d}"}
+        for n, (code, last, first) in enumerate([
+            ("25-BCDE-FGHJ", "Martin", "Hugo"), ("25-CDEF-GHJK", "Diallo", "Awa"),
+            ("25-ABCD-EFGH", "Martin", "Léo"),
+        ], 1)
+    ]  # fmt: skip
+    files.to_import = write_bundle(
+        files.key, device_id=accueil.device_id, token=accueil.token, desk_name="Accueil 2",
+        items=items, report={"pending": 0, "to_check": 0, "cheques": []}, now=now,
+    )  # fmt: skip
+    hub.new_code()
+    ctx.page.import_button.click()
+    wait_until(lambda: "Accueil" in ctx.window.message.text(), 8000)
+    _still(ctx)
+    view = dataclasses.replace(
+        ctx.window.forum.main.view(), code="482913",
+        addresses=["192.168.1.20:47820", "10.42.0.1:47820"],
+    )  # fmt: skip
+    ctx.page.show_view(view)
+    QApplication.processEvents()
+    ctx.page.import_button.setFocus()
+    ctx.page.ensureWidgetVisible(ctx.page.import_button, 16, 16)
+
+
+@screen("forum_search")
+def _forum_search(ctx: Context) -> None:
+    from PySide6.QtTest import QTest
+
+    hub = _hub(ctx)
+    _other_desk_records(hub, "Paul", "25-ABCD-EFGH", "Léa", "Martin")
+    _join(ctx, hub)
+    _validate(ctx, "25BCDEFGHJ", "Martin", "Hugo", "15032014")
+    ctx.window.find()
+    QTest.keyClicks(ctx.page.query.edit, "martin")
+    wait_until(lambda: ctx.page.forum.results.isVisible(), 8000)
+    _still(ctx)
+
+
+@screen("forum_record")
+def _forum_record(ctx: Context) -> None:
+    _forum_search(ctx)
+    ctx.page.forum.results.setFocus()
+    found = ctx.page.forum.first()
+    ctx.window.records.open_forum(found, ctx.page)
+
+
+@screen("forum_closing")
+def _forum_closing(ctx: Context) -> None:
+    national.meta_set(ctx.desk._conn, "device", "CLB")  # its receipts, the same each time
+    hub = _open_main(ctx)
+    _other_desk_records(hub, "Paul", "25-ABCD-EFGH", "Léa", "Martin")
+    _other_desk_records(hub, "Julie", "25-ABCD-EFGH", "Hugo", "Martin")  # out of range then
+    _deposit(ctx)
+    _validate(ctx, "25CDEFGHJK", "Lefèvre", "Chloé", "15032013")
+    ctx.window.refresh_status()
+    wait_until(lambda: ctx.desk.pending_count() == 0, 8000)
+
+    def reported() -> bool:  # the main desk's own desk told what it holds: the cheque
+        own = [d for d in hub.store.closing_summary() if d["name"] == "poste principal"]
+        return bool(own) and own[0]["pending"] == 0 and bool(own[0]["cheques"])
+
+    wait_until(reported, 8000)
+    ctx.window.link.stop()  # nothing changes under the checks any more
+    ctx.page.closing_button.click()
+    _still(ctx)
+    ctx.window.forum._show_status()

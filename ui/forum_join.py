@@ -17,6 +17,7 @@ from sync.forum import RetryLater, join_hub
 from sync.pairing import PairingRefused
 from ui.actions import attempt
 from ui.forum_pages import JoinedPage, JoinPage
+from ui.forum_usb import transfer
 from ui.texts import errors as errors_texts
 from ui.texts import forum as forum_texts
 
@@ -145,6 +146,7 @@ class JoinFlow:
         main = forum.main_desk if forum else {}
         page = JoinedPage(forum_texts.joined(main.get("club", ""), main.get("opened_by", "")))
         page.leave.connect(self._ask_leave)
+        page.transfer.connect(lambda: transfer(self.forum, page.transfer_button))
         page.show_state(*self.state())
         self.window.show_page(page)
 

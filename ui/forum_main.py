@@ -11,7 +11,9 @@ from app.errors import KnownError
 from sync.forum import RetryLater, local_addresses
 from ui import french
 from ui.actions import attempt
+from ui.forum_closing import ClosingPage, ClosingView, closing_view, make_closing_backup
 from ui.forum_main_page import MainDeskPage, MainDeskView
+from ui.forum_usb import import_from_key
 from ui.texts import errors as errors_texts
 from ui.texts import forum as forum_texts
 from ui.widgets import question
@@ -111,6 +113,8 @@ class MainDeskFlow:
         page.revoke.connect(self._ask_revoke)
         page.close_main.connect(self._ask_close)
         page.retry.connect(lambda: self.open_hub(self.desk.volunteer or self.forum.computer))
+        page.import_bundle.connect(lambda: import_from_key(self, page.import_button))
+        page.closing.connect(self.show_closing)
         if self.error is not None and self.link.hub is None and not self.opening:
             page.show_failed(self.error)
         elif self.link.hub is not None:
@@ -120,6 +124,25 @@ class MainDeskFlow:
     def refresh(self, page) -> None:
         if isinstance(page, MainDeskPage) and self.link.hub is not None:
             page.show_view(self.view())
+        elif isinstance(page, ClosingPage) and self.link.hub is not None:
+            page.show_view(self.closing_view())
+
+    # Closing the forum
+    def show_closing(self) -> None:
+        """« Clôturer le forum »: the summary, the closing backup, then closing."""
+        if self.link.hub is None:
+            return
+        page = ClosingPage()
+        page.backup_usb.connect(lambda: make_closing_backup(self, page, to_usb=True))
+        page.backup_here.connect(lambda: make_closing_backup(self, page, to_usb=False))
+        page.close_main.connect(self._ask_close)
+        page.back.connect(self.show)
+        page.show_view(self.closing_view())
+        self.window.show_page(page)
+
+    def closing_view(self) -> ClosingView:
+        store = self.link.hub.store
+        return closing_view(store.closing_summary(), store.conflicts())
 
     def view(self) -> MainDeskView:
         hub = self.link.hub

@@ -13,6 +13,8 @@ from ui.forum_pages import WrappedList, line, readable, section
 from ui.receipt import qr_matrix
 from ui.style import PALETTE, current_scale
 from ui.texts import forum as forum_texts
+from ui.texts import forum_closing as closing_texts
+from ui.texts import forum_usb as usb_texts
 from ui.widgets import Page
 
 QR_MODULE_PX = 5  # at 100 % text; the quiet zone is 4 modules each side
@@ -57,6 +59,8 @@ class MainDeskPage(Page):
     revoke = Signal(str)
     close_main = Signal()
     retry = Signal()
+    import_bundle = Signal()
+    closing = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(forum_texts.MAIN_TITLE, forum_texts.MAIN_INTRO, parent)
@@ -110,6 +114,12 @@ class MainDeskPage(Page):
         self.revoke_button = QPushButton(forum_texts.REVOKE)
         self.revoke_button.clicked.connect(self._revoke)
         inner.addLayout(button_row(self.revoke_button))
+        inner.addWidget(line(usb_texts.IMPORT_HINT))
+        self.import_button = QPushButton(usb_texts.IMPORT)
+        self.import_button.setToolTip(usb_texts.IMPORT_HINT)
+        self.import_button.setAccessibleDescription(usb_texts.IMPORT_HINT)
+        self.import_button.clicked.connect(self.import_bundle.emit)
+        inner.addLayout(button_row(self.import_button))
 
         inner.addWidget(section(forum_texts.CONFLICTS_TITLE))
         self.no_conflict = line(forum_texts.NO_CONFLICT)
@@ -124,7 +134,13 @@ class MainDeskPage(Page):
         self.close_button.setToolTip(forum_texts.CLOSE_MAIN_HINT)
         self.close_button.setAccessibleDescription(forum_texts.CLOSE_MAIN_HINT)
         self.close_button.clicked.connect(self.close_main.emit)
-        inner.addLayout(button_row(self.close_button))
+        self.closing_button = QPushButton(closing_texts.CLOSING)
+        self.closing_button.setToolTip(closing_texts.CLOSING_HINT)
+        self.closing_button.setAccessibleDescription(closing_texts.CLOSING_HINT)
+        self.closing_button.clicked.connect(self.closing.emit)
+        inner.addWidget(section(closing_texts.TITLE))
+        inner.addWidget(line(closing_texts.CLOSING_HINT))
+        inner.addLayout(button_row(self.closing_button, self.close_button))
         self.content.hide()
         self.body.addWidget(self.content)
         self._code_shown: str | None = ""
@@ -151,6 +167,7 @@ class MainDeskPage(Page):
 
     def show_view(self, view: MainDeskView) -> None:
         first = not self.content.isVisibleTo(self)
+        before = self._texts()
         self.progress.hide()
         self.retry_button.hide()
         self._show_code(view)
@@ -172,9 +189,15 @@ class MainDeskPage(Page):
         self.conflicts.setVisible(bool(view.conflicts))
         if self.forwarding.text() != view.forwarding:
             self.forwarding.setText(view.forwarding)
+        if self._texts() != before:  # a text that wraps on more lines: room for it
+            self.content.layout().invalidate()
+            self.content.updateGeometry()
         self.content.show()
         if first:
             self.on_shown()
+
+    def _texts(self) -> tuple[str, ...]:
+        return tuple(w.text() for w in (self.addresses, self.validity, self.forwarding))
 
     def _show_code(self, view: MainDeskView) -> None:
         if view.code == self._code_shown:

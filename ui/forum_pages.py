@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from ui.accessibility import Heading
 from ui.desk_pages import button_row
 from ui.texts import forum as forum_texts
+from ui.texts import forum_usb as usb_texts
 from ui.widgets import BigButton, Field, Page
 
 
@@ -208,9 +209,11 @@ class JoinPage(Page):
 
 
 class JoinedPage(Page):
-    """The main desk this desk joined, whether it is in range, and leaving the forum."""
+    """The main desk this desk joined, whether it is in range, the USB key when there is
+    no network, and leaving the forum."""
 
     leave = Signal()
+    transfer = Signal()
 
     def __init__(self, joined_to: str, parent=None) -> None:
         super().__init__(forum_texts.JOINED_TITLE, joined_to, parent)
@@ -218,18 +221,26 @@ class JoinedPage(Page):
         self.todo = line()
         self.body.addWidget(self.state)
         self.body.addWidget(self.todo)
+        self.transfer_button = QPushButton(usb_texts.TRANSFER)
+        self.transfer_button.setToolTip(usb_texts.TRANSFER_HINT)
+        self.transfer_button.setAccessibleDescription(usb_texts.TRANSFER_HINT)
+        self.transfer_button.clicked.connect(self.transfer.emit)
         self.leave_button = QPushButton(forum_texts.LEAVE)
         self.leave_button.setToolTip(forum_texts.LEAVE_HINT)
         self.leave_button.setAccessibleDescription(forum_texts.LEAVE_HINT)
         self.leave_button.clicked.connect(self.leave.emit)
-        self.body.addLayout(button_row(self.leave_button))
+        self.body.addWidget(line(usb_texts.TRANSFER_HINT))
+        self.body.addLayout(button_row(self.transfer_button, self.leave_button))
 
     def on_shown(self) -> None:
         self.state.setFocus()
 
     def show_state(self, state: str, todo: str = "") -> None:
-        if self.state.text() != state:
-            self.state.setText(state)
-            self.state.setAccessibleName(state)
+        if self.state.text() == state and self.todo.text() == todo:
+            return
+        self.state.setText(state)
+        self.state.setAccessibleName(state)
         self.todo.setText(todo)
         self.todo.setVisible(bool(todo))
+        self.body.invalidate()  # a text that wraps on more lines: room for it
+        self.column.updateGeometry()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.desk import Desk
 from app.settings import Settings
+from app.validations import Validation
 from ui import files
 from ui.receipt import Layout, ReceiptInput, print_receipts, write_pdf_many
 
@@ -54,12 +55,15 @@ class ReceiptPrinter:
         return Layout(self._settings.get("receipt_layout"))
 
     def _input(self, validation_id: int) -> ReceiptInput:
+        return self._input_of(self._desk.get(validation_id), self._desk.was_printed(validation_id))
+
+    def _input_of(self, validation: Validation, duplicate: bool) -> ReceiptInput:
         return ReceiptInput(
             club=self._desk.club_profile(),
-            validation=self._desk.get(validation_id),
+            validation=validation,
             printed_at=self._desk.now(),
             volunteer=self._desk.volunteer,
-            duplicate=self._desk.was_printed(validation_id),
+            duplicate=duplicate,
             training=self.training,
         )
 
@@ -98,6 +102,25 @@ class ReceiptPrinter:
         written = write_pdf_many(path, [self._input(i) for i in ids], self.layout)
         self._noted(ids)
         return written
+
+    def print_duplicate(self, validation: Validation, parent: QWidget | None = None) -> bool:
+        """The receipt of a registration this desk does not hold (made at another desk of
+        the forum, as the main desk holds it): always a duplicate, with its own receipt
+        number; nothing is noted here. False when the user cancelled."""
+        printer = self._choose_printer(parent)
+        if printer is None:
+            return False
+        print_receipts(printer, [self._input_of(validation, duplicate=True)], self.layout)
+        return True
+
+    def save_duplicate_pdf(
+        self, validation: Validation, parent: QWidget | None = None
+    ) -> Path | None:
+        """The same duplicate as a PDF; None when the user cancelled."""
+        path = self._choose_pdf(parent, str(Path.home() / f"recu-{validation.receipt_no}.pdf"))
+        if path is None:
+            return None
+        return write_pdf_many(path, [self._input_of(validation, duplicate=True)], self.layout)
 
     def _noted(self, validation_ids: Sequence[int]) -> None:
         for validation_id in validation_ids:

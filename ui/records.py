@@ -13,6 +13,9 @@ from ui.texts import records as records_texts
 from ui.widgets import Field, Page, details_form
 
 SEARCH_DELAY_MS = 150
+# At a forum, the main desk is asked once typing pauses this long, for 2 characters or more.
+FORUM_DELAY_MS = 400
+FORUM_MIN_CHARACTERS = 2
 
 
 def summary_line(v: Validation) -> str:
@@ -60,11 +63,18 @@ class ValidationList(QListWidget):
 
 
 class FindPage(Page):
-    """A search field and the list of matches; Enter or a double click opens one."""
+    """A search field and the list of matches; Enter or a double click opens one.
+
+    ``forum``: this computer is at a forum, and this is the list of the other desks'
+    registrations (ui/forum_search.py ForumResults); once typing pauses, ``forum_query``
+    asks the main desk, and its answer comes back through :meth:`show_forum`. This desk's
+    own list stays instant."""
 
     open_record = Signal(int)
+    open_forum = Signal(object)  # a registration of another desk, as the main desk has it
+    forum_query = Signal(str)
 
-    def __init__(self, search, parent=None) -> None:
+    def __init__(self, search, parent=None, forum=None) -> None:
         super().__init__(records_texts.FIND_TITLE, parent=parent)
         self._search = search
         self.query = Field(records_texts.FIND_LABEL, limit=100)
@@ -78,6 +88,15 @@ class FindPage(Page):
         self.query.edit.textEdited.connect(lambda _: self._timer.start())
         self.query.edit.returnPressed.connect(self._open_first)
         self.results.open_record.connect(self.open_record)
+        self.forum = forum
+        self._local_codes: set[str] = set()
+        if forum is not None:
+            self.results.setMinimumHeight(200)  # room for the other desks' list below
+            forum.open_found.connect(self.open_forum)
+            self.body.addWidget(self.forum)
+            self._forum_timer = QTimer(self, singleShot=True, interval=FORUM_DELAY_MS)
+            self._forum_timer.timeout.connect(self.ask_forum)
+            self.query.edit.textEdited.connect(lambda _: self._forum_timer.start())
         self.refresh()
 
     def refresh(self) -> None:
@@ -85,6 +104,32 @@ class FindPage(Page):
         found = self._search(self.query.text())
         self.results.show_validations(found)
         self.count.setText(records_texts.found(len(found)) if found else records_texts.FIND_NONE)
+        self._local_codes = {v.code for v in found if v.code}
+        if self.forum is not None and self.forum.first() is not None:
+            self.forum.keep_apart(self._local_codes)
+
+    def ask_forum(self) -> None:
+        """Ask the main desk for what the field holds now (nothing under 2 characters)."""
+        if self.forum is None:
+            return
+        self._forum_timer.stop()
+        text = self.query.text().strip()
+        if len(text) < FORUM_MIN_CHARACTERS:
+            self.forum.show_waiting(records_texts.FORUM_TYPE_MORE)
+            return
+        self.forum.show_waiting()
+        self.forum_query.emit(text)
+
+    def show_forum(self, text: str, found: list | None, problem: str = "") -> None:
+        """The main desk's answer for ``text`` (None and why: it could not answer); an
+        answer to what the field no longer holds is dropped."""
+        if self.forum is None or text != self.query.text().strip():
+            return
+        if found is None:
+            self.forum.show_waiting(problem)
+            return
+        self.refresh()  # this desk's list first: the forum's keeps apart what it shows
+        self.forum.show_found(found, self._local_codes)
 
     def on_data_changed(self) -> None:
         self.refresh()
@@ -94,6 +139,14 @@ class FindPage(Page):
         item = self.results.currentItem()
         if item is not None:
             self.open_record.emit(item.data(Qt.ItemDataRole.UserRole))
+            return
+        if self.forum is None:
+            return
+        first = self.forum.first()
+        if first is not None:
+            self.open_forum.emit(first)
+        elif self._forum_timer.isActive():
+            self.ask_forum()  # nothing here: ask the main desk at once
 
     def on_shown(self) -> None:
         self.refresh()

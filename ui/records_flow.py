@@ -1,4 +1,7 @@
-"""What can be done to one registration after it was saved, one desk action per step."""
+"""What can be done to one registration after it was saved, one desk action per step.
+At a forum, finding also asks the main desk (ui/forum_search.py)."""
+
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QPushButton
 
@@ -6,10 +9,12 @@ from app.codes import CodeError
 from app.desk import Desk
 from app.errors import FormError, KnownError
 from app.validations import ChequeState, Validation
+from sync.forum import RetryLater
 from ui import french
 from ui.actions import attempt
 from ui.desk_flow import DeskFlow, Navigator, person_errors
 from ui.desk_pages import PersonPage, ReviewPage, button_row
+from ui.forum_search import ForumRecordPage, ForumResults, forum_validation
 from ui.printing import ReceiptPrinter
 from ui.records import FindPage, RecordPage
 from ui.texts import codes as codes_texts
@@ -19,19 +24,68 @@ from ui.widgets import Field, Page
 
 
 class RecordsFlow:
+    """``forum_search``: while this computer is at a forum, how the main desk is searched
+    (network: run on ``tasks``), else None."""
+
     def __init__(
-        self, desk: Desk, printer: ReceiptPrinter, desk_flow: DeskFlow, nav: Navigator
+        self,
+        desk: Desk,
+        printer: ReceiptPrinter,
+        desk_flow: DeskFlow,
+        nav: Navigator,
+        tasks=None,
+        forum_search: Callable[[], Callable[[str], list[dict]] | None] = lambda: None,
     ) -> None:
         self._desk = desk
         self._printer = printer
         self._desk_flow = desk_flow
         self._nav = nav
+        self._tasks = tasks
+        self._forum_search = forum_search
 
     def find(self) -> FindPage:
-        page = FindPage(self._desk.find)
+        search = self._forum_search() if self._tasks is not None else None
+        page = FindPage(self._desk.find, forum=ForumResults() if search else None)
         page.open_record.connect(self.open)
+        if search is not None:
+            page.forum_query.connect(lambda text: self._ask_forum(page, search, text))
+            page.open_forum.connect(lambda found: self.open_forum(found, page))
         self._nav.show_page(page)
         return page
+
+    def _ask_forum(self, page: FindPage, search, text: str) -> None:
+        def failed(error: BaseException) -> None:
+            reachable = not isinstance(error, RetryLater)
+            problem = records_texts.FORUM_FAILED if reachable else records_texts.FORUM_UNREACHABLE
+            page.show_forum(text, None, problem)
+
+        self._tasks.run(lambda: search(text), lambda found: page.show_forum(text, found), failed)
+
+    def open_forum(self, found: dict, back: FindPage) -> ForumRecordPage:
+        """A registration of another desk, read-only, with its receipt to reprint."""
+        v = forum_validation(found, self._desk.seasons.aeeh_years)
+        page = ForumRecordPage(found, v)
+        page.reprint.connect(lambda: self._reprint_forum(v))
+        page.save_pdf.connect(lambda: self._save_forum_pdf(v))
+        page.back.connect(lambda: self._nav.show_page(back))
+        self._nav.show_page(page)
+        return page
+
+    def _reprint_forum(self, v: Validation) -> None:
+        def printed(done: bool) -> None:
+            if done:
+                self._nav.show_message(desk_texts.PRINTED, "success")
+            else:
+                self._nav.show_message(desk_texts.PRINT_CANCELLED, "info")
+
+        attempt(self._nav, lambda: self._printer.print_duplicate(v), printed)
+
+    def _save_forum_pdf(self, v: Validation) -> None:
+        def saved(path) -> None:
+            if path is not None:
+                self._nav.show_message(desk_texts.pdf_saved(str(path)), "success")
+
+        attempt(self._nav, lambda: self._printer.save_duplicate_pdf(v), saved)
 
     def open(self, validation_id: int) -> RecordPage:
         page = RecordPage(self._desk.get(validation_id))

@@ -59,6 +59,10 @@ class Services:
     hub_options: dict[str, Any] = field(default_factory=dict)
     browse: Callable[[Callable[[list], None]], Any] = network_browser
     announce: Callable[..., Any] = network_announcement
+    # The forum's files: the USB key of a transfer, the file to import, the closing
+    # backup's folder (ui/forum_usb.py ForumFiles; the tests answer with their own).
+    forum_files: Any = None
+    database: Path | None = None  # the desk's database file (the closing backup)
 
     def close(self) -> None:
         """Stop the national link and the forum's main desk if this computer is it, then
@@ -81,11 +85,13 @@ def build_services(
     hub_options: dict[str, Any] | None = None,
     browse: Callable[[Callable[[list], None]], Any] = network_browser,
     announce: Callable[..., Any] = network_announcement,
+    forum_files: Any = None,
     **link_options,
 ) -> Services:
     """The services over ``desk``, whose database file is ``database``. ``link_options``
     go to the national link (its engine's pace, a token kept in memory for training);
-    ``hub_options``, ``browse`` and ``announce`` serve the forum (see :class:`Services`)."""
+    ``hub_options``, ``browse``, ``announce`` and ``forum_files`` serve the forum (see
+    :class:`Services`)."""
     bridge = SyncBridge()
     link_options.setdefault("clock", desk.now)
     link = NationalLink(database, bridge.publish, vault=desk.vault, **link_options)
@@ -104,4 +110,6 @@ def build_services(
         hub_options=dict(hub_options or {}),
         browse=browse,
         announce=announce,
+        forum_files=forum_files,
+        database=database,
     )

@@ -83,7 +83,9 @@ class MainWindow(QMainWindow):
         self.training = None  # the training session started from this window, if any
         self._closing = False
         self.desk_flow = DeskFlow(desk, printer, settings, self, link=self.link, tasks=self.tasks)
-        self.records = RecordsFlow(desk, printer, self.desk_flow, self)
+        self.records = RecordsFlow(
+            desk, printer, self.desk_flow, self, self.tasks, self._forum_search
+        )
         self.setWindowTitle(common_texts.APP_TITLE)
         self.resize(1100, 720)
 
@@ -372,6 +374,11 @@ class MainWindow(QMainWindow):
     def find(self) -> None:
         if self._ready():
             self.records.find()
+
+    def _forum_search(self):
+        """How to search the whole forum, while this computer is at one (else None)."""
+        at_forum = getattr(self, "forum", None) is not None and self.forum.role is not None
+        return self.link.forum_search if at_forum else None
 
     def open_record(self, validation_id: int) -> None:
         self.clear_message()

@@ -11,6 +11,7 @@ from ui.texts import club as club_texts
 from ui.texts import codes as codes_texts
 from ui.texts import desk as desk_texts
 from ui.texts import files as files_texts
+from ui.texts import forum_usb as forum_usb_texts
 from ui.texts import keys as keys_texts
 from ui.texts import records as records_texts
 
@@ -120,6 +121,8 @@ def describe(error: BaseException) -> str:
         return keys_texts.KEY_PROBLEMS[error.reason]
     if error.reason in records_texts.VALIDATION_ERRORS:
         return records_texts.VALIDATION_ERRORS[error.reason]
+    if forum_usb_texts.bundle_reason(error.reason):  # sync.forum_bundle.BundleError
+        return forum_usb_texts.read_problem(error.reason)
     if error.reason == "duplicate_code":
         existing = error.details["existing"]
         return desk_texts.already_registered(

@@ -84,3 +84,40 @@ CORRECT_TITLE = "Corriger l'inscription"
 CORRECT_INTRO = (
     "Corrigez ce qui est mal tapé. C'est possible tant que l'inscription n'est pas envoyée."
 )
+
+# Searching the whole forum (through the main desk), from the same search field
+FORUM_TITLE = "Sur les autres postes du forum"
+FORUM_RESULTS = "Inscriptions trouvées sur les autres postes du forum"
+FORUM_SEARCHING = "Recherche sur le poste principal…"
+FORUM_NONE = "Aucune inscription d'un autre poste ne correspond."
+FORUM_UNREACHABLE = (
+    "Le poste principal est hors de portée : seules les inscriptions de ce poste sont cherchées."
+)
+FORUM_FAILED = "La recherche sur le poste principal n'a pas abouti. Tapez à nouveau pour réessayer."
+FORUM_TYPE_MORE = "Tapez au moins 2 lettres pour chercher aussi sur les autres postes."
+
+
+def forum_found(count: int) -> str:
+    return (
+        "1 inscription sur un autre poste."
+        if count == 1
+        else f"{count} inscriptions sur les autres postes."
+    )
+
+
+def forum_line(who: str, state: str, code: str, receipt: str, desk: str, when: str) -> str:
+    """Two lines, as for this desk's own: who and where it stands, then where and when."""
+    details = [code, receipt, f"poste «\u00a0{desk}\u00a0», {when}"]
+    return f"{who} : {state}\n{' · '.join(part for part in details if part)}"
+
+
+FORUM_RECORD_INTRO = (
+    "Cette inscription a été faite à un autre poste du forum. "
+    "Elle se change à ce poste-là ; ici, son reçu peut être réimprimé."
+)
+FORUM_DESK = "Poste"
+FORUM_RECEIVED = "Reçue au poste principal le"
+FORUM_NO_RECEIPT = (
+    "Le poste principal n'a pas le numéro de ce reçu : il ne peut pas être réimprimé ici."
+)
+FORUM_BACK = "Retour à la recherche"
