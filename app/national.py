@@ -316,8 +316,8 @@ def apply_changes(
             if row is None:
                 row = conn.execute(
                     "SELECT id, state, paid_cents, amount_cents FROM validations"
-                    " WHERE national_id = ?1 OR forum_id = ?1",
-                    (change.redemption_id,),
+                    " WHERE national_id = ? OR forum_id = ?",
+                    (change.redemption_id, change.redemption_id),
                 ).fetchone()
             after = _STATES.get(change.state)
             if row is None or after is None:
