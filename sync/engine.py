@@ -319,18 +319,21 @@ def _answer(raw: dict) -> RedeemAnswer:
     )
 
 
-def _national_id(raw: dict) -> str | None:
-    """The national service's id of a change: its own redemption_id, or what a forum's
-    main desk says it learnt (``national_id``, null until the national service answered)."""
+def _ids(raw: dict) -> tuple[str | None, str | None]:
+    """The national service's id of a change, and a forum's main desk's own id of it. The
+    national service gives its redemption_id; a main desk gives its own, with
+    ``national_id``, what it learnt (null until the national service answered)."""
     if "national_id" not in raw:
-        return str(raw["redemption_id"])
-    return raw["national_id"] if isinstance(raw["national_id"], str) else None
+        return str(raw["redemption_id"]), None
+    national_id = raw["national_id"] if isinstance(raw["national_id"], str) else None
+    return national_id, str(raw["redemption_id"])
 
 
 def _change(raw: object) -> NationalChange | None:
     if not isinstance(raw, dict):
         return None
     try:
+        national_id, forum_id = _ids(raw)
         return NationalChange(
             redemption_id=str(raw["redemption_id"]),
             idempotency_key=raw.get("idempotency_key"),
@@ -339,8 +342,8 @@ def _change(raw: object) -> NationalChange | None:
             amount_cents=None if raw.get("amount_cents") is None else int(raw["amount_cents"]),
             paid_on=raw.get("paid_on"),
             refusal=raw.get("refusal") if isinstance(raw.get("refusal"), str) else None,
-            national_id=_national_id(raw),
-            forum_id=str(raw["redemption_id"]) if "national_id" in raw else None,
+            national_id=national_id,
+            forum_id=forum_id,
         )
     except (KeyError, TypeError, ValueError):
         return None

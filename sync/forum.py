@@ -442,6 +442,7 @@ class Hub:
         seal_key: bytes | None = None,
     ) -> None:
         self.folder, self.club, self.opened_by = folder, club, opened_by
+        self.database = folder / "forum.sqlite3"  # the forum's registrations (its backup too)
         folder.mkdir(parents=True, exist_ok=True)
         if seal_key is None:
             seal_key = _kept_key(folder)
@@ -455,7 +456,7 @@ class Hub:
         main_desk = {"club": club["name"], "opened_by": opened_by}
         self._forward: Forwarder | None = None
         self.server = ReferenceServer(
-            folder / "forum.sqlite3", host=host, port=port, clock=clock, seasons=seasons,
+            self.database, host=host, port=port, clock=clock, seasons=seasons,
             tls=(cert, key), store_class=ForumStore, club=club, seal_key=seal_key,
             rate_per_second=RATE_PER_DESK, burst=2 * int(RATE_PER_DESK),
             service=lambda store, seasons, **options: ForumService(

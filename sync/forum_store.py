@@ -145,12 +145,6 @@ class ForumStore(ServerStore):
         )
         return dict(row) if row else None
 
-    def device_name(self, device_id: str) -> str | None:
-        row = self._db.run(
-            lambda tx: tx.one("SELECT name FROM devices WHERE device_id = ?", (device_id,))
-        )
-        return row["name"] if row else None
-
     # -- the codes at the desks ------------------------------------------------------------
 
     def check_code(self, device: Any, code: str) -> dict[str, Any]:

@@ -209,7 +209,7 @@ def make_closing_backup(main, page: ClosingPage, to_usb: bool) -> None:
         shell = window.shell
         folder = shell.paths.backups if shell is not None else default_paths().backups
     database = main.services.database or default_paths().database
-    forum_db = hub.folder / "forum.sqlite3" if hub is not None else None
+    forum_db = hub.database if hub is not None else None
     button = page.usb_button if to_usb else page.here_button
     busy = Busy(window, button, texts.BACKING_UP)
 
