@@ -258,6 +258,17 @@ class Desk:
         backups.daily_backup(self._conn, folder, self.now(), keep_days)
         return erased
 
+    def erase_personal_data(self, folder: Path) -> int:
+        """Erase the young people's names and birth dates of every season, in the
+        database and in every copy of it (the backups in ``folder``, data set aside): a
+        laptop lent for a forum leaves it holding none. What proves the money stays.
+        Returns how many registrations had their personal data erased."""
+        years = sorted({*retention.held_seasons(self._conn), *(s.year for s in self.seasons)})
+        erased = retention.erase_seasons(self._conn, years, self.now())
+        self._index = search.SearchIndex()
+        retention.erase_in_copies(self._conn, [folder], years, self.now())
+        return erased
+
     # The season table (app/season_files.py)
     def read_season_file(self, path: Path) -> season_files.SeasonUpdate:
         """What the signed season file at ``path`` would change; nothing is applied."""

@@ -58,7 +58,12 @@ def purge(
     conn: sqlite3.Connection, seasons: SeasonTable, now: datetime, months: int = RETENTION_MONTHS
 ) -> int:
     """Erase the personal data of expired seasons; returns how many registrations."""
-    years = expired_seasons(seasons, now, months)
+    return erase_seasons(conn, expired_seasons(seasons, now, months), now)
+
+
+def erase_seasons(conn: sqlite3.Connection, years: list[int], now: datetime) -> int:
+    """Erase the personal data of the registrations of ``years``, and give the space
+    back; returns how many registrations."""
     if not years:
         return 0
     erased = _erase(conn, years, now)
@@ -72,6 +77,12 @@ def purge(
                 raise
             raise StoreError(reason) from None
     return erased
+
+
+def held_seasons(conn: sqlite3.Connection) -> list[int]:
+    """The seasons of which the database still holds personal data."""
+    rows = conn.execute("SELECT DISTINCT season FROM validations WHERE last_name != ''")
+    return [row[0] for row in rows]
 
 
 def _holds(path: Path, years: list[int]) -> bool:
@@ -99,7 +110,13 @@ def purge_copies(
     """Erase the same personal data in every copy the program made: the backups in
     ``folders`` and the data set aside beside the database of ``conn``. Returns how many
     copies were rewritten or, when that fails (a full disk, a read-only folder), deleted."""
-    years = expired_seasons(seasons, now, months)
+    return erase_in_copies(conn, folders, expired_seasons(seasons, now, months), now)
+
+
+def erase_in_copies(
+    conn: sqlite3.Connection, folders: Iterable[Path], years: list[int], now: datetime
+) -> int:
+    """Erase the personal data of ``years`` in every copy, as :func:`purge_copies`."""
     if not years:
         return 0
     database = Path(conn.execute("PRAGMA database_list").fetchone()[2])

@@ -219,6 +219,9 @@ def test_a_main_desk_out_of_reach_or_of_another_club_is_said_and_nothing_is_join
         page.code.edit.setText(other.new_code().code)
         qtbot.keyClick(page.code.edit, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: "autre club" in page.address.error.text(), timeout=5000)
+        # the other club's main desk is told: the desk it paired is withdrawn there
+        qtbot.waitUntil(lambda: all(d["revoked_at"] for d in other.devices()), timeout=5000)
+        assert len(other.devices()) == 1
     assert "Cercle d'escrime de Caen" in page.address.error.text()
     assert window.link.forum() is None and desk.club_profile().siret == VALID_SIRET
     assert dialogs() == []

@@ -10,7 +10,15 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from app.backups import daily_backup, latest_good, list_backups, make_backup, restore, verify
+from app.backups import (
+    daily_backup,
+    latest_good,
+    list_backups,
+    make_backup,
+    open_copy,
+    restore,
+    verify,
+)
 from app.desk import Desk
 from app.errors import StoreError
 from app.keys import KeyProblem, open_encrypted
@@ -116,6 +124,28 @@ def test_an_early_purge_erases_nothing(desk):
     plant(desk)
     assert purge(desk._conn, desk.seasons, datetime(2026, 6, 1, tzinfo=UTC)) == 0
     assert desk.find("plantevoix")
+
+
+def test_a_laptop_leaving_a_forum_erases_every_season_here_and_in_its_backups(desk):
+    saved = plant(desk)
+    paths = default_paths()
+    copy = desk.backup(paths.backups)
+    assert occurrences(copy.path, PLANTED_LAST) == 0, "sealed in the copy too"
+    assert named_in(copy.path) == 2
+    assert desk.erase_personal_data(paths.backups) == 2, "the season is far from over"
+    assert named_in(copy.path) == 0 and not desk.find("plantevoix")
+    kept = desk.get(saved.id)
+    assert kept.last_name == "" and kept.receipt_no == saved.receipt_no
+    assert kept.amount_cents == 7000
+
+
+def named_in(path) -> int:
+    """How many registrations of a backup still hold a young person's name (sealed)."""
+    conn = open_copy(path)
+    try:
+        return conn.execute("SELECT count(*) FROM validations WHERE last_name != ''").fetchone()[0]
+    finally:
+        conn.close()
 
 
 def test_the_key_is_in_the_keyring_and_the_data_needs_it(home, memory_keyring):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from app.club import LOCAL_LAW
 from app.errors import KnownError
 from app.paths import default_paths
-from sync.forum import RetryLater, join_hub
+from sync.forum import RetryLater, join_hub, leave_hub
 from sync.pairing import PairingRefused
 from ui.actions import attempt
 from ui.forum_pages import JoinedPage, JoinPage
@@ -21,10 +21,6 @@ from ui.forum_usb import transfer
 from ui.texts import errors as errors_texts
 from ui.texts import forum as forum_texts
 
-# Leaving the forum on a laptop that is not the club's: every season's control period is
-# taken as over, so that app.retention erases the young people's names and birth dates of
-# all of them, in the database and in every copy it keeps (backups, data set aside).
-ERASE_ALL_MONTHS = -1200
 _ADDRESS_REASONS = ("unreachable", "timeout", "bad_address", "bad_answer")
 
 
@@ -110,6 +106,13 @@ class JoinFlow:
         own, theirs = self.desk.club_profile(), joined.club
         if own is not None and own.siret != theirs["siret"]:
             page.refuse("address", forum_texts.other_club(own.name, theirs["name"]))
+            # The main desk is told that this desk will not stay (best effort): the token
+            # it gave is withdrawn, and its list of desks does not show this one.
+            self.window.tasks.run(
+                lambda: leave_hub(joined.url, joined.certificate_pem, joined.token),
+                lambda _: None,
+                lambda error: None,
+            )
             return
         note = ""
         if own is None or (own.name, own.rna) != (theirs["name"], theirs["rna"]):
@@ -176,16 +179,9 @@ class JoinFlow:
     def _ask_leave(self) -> None:
         """Whether this laptop is the club's (linked to the national account) is read off
         the interface (the keyring); then the question."""
-        link = self.link
-
-        def enrolled() -> bool:
-            client = link.national_client()
-            if client is None:
-                return False
-            client.close()
-            return True
-
-        self.window.tasks.run(enrolled, self._leave_question, self.forum.report)
+        self.window.tasks.run(
+            self.link.has_national_account, self._leave_question, self.forum.report
+        )
 
     def _leave_question(self, club_laptop: bool) -> None:
         """Erase what this laptop holds? Yes by default on a laptop that is not the
@@ -230,8 +226,5 @@ class JoinFlow:
             return
         shell = self.window.shell
         folder = shell.paths.backups if shell is not None else default_paths().backups
-        keep_days = self.services.settings.get("backup_keep_days")
-        erased = attempt(
-            self.window, lambda: self.desk.housekeeping(folder, keep_days, ERASE_ALL_MONTHS)
-        )
+        erased = attempt(self.window, lambda: self.desk.erase_personal_data(folder))
         self.forum.left(forum_texts.LEFT_ERASED if erased else forum_texts.LEFT)
