@@ -33,6 +33,7 @@ SHOTS = {
     "forum_join": "forum-rejoindre",
     "forum_joined": "forum-relie",
     "forum_duplicate": "forum-doublon",
+    "forum_conflict": "forum-a-verifier",
     "forum_out_of_range": "forum-hors-de-portee",
     "forum_transfer": "forum-transfert-cle",
     "forum_import": "forum-import-cle",

@@ -546,6 +546,19 @@ def _forum_duplicate(ctx: Context) -> None:
     wait_until(lambda: ctx.page.code.error.isVisible(), 8000)
 
 
+@screen("forum_conflict")
+def _forum_conflict(ctx: Context) -> None:
+    """A code this desk recorded while it could not ask, that Paul had recorded first."""
+    hub = _hub(ctx)
+    _join(ctx, hub)
+    _other_desk_records(hub, "Paul", "25-ABCD-EFGH", "Hugo", "Martin")
+    code, _ = ctx.desk.read_code("25-ABCD-EFGH")
+    person = ctx.desk.check_person("Martin", "Léa", "15032012", ctx.desk.season_of(code))
+    ctx.desk.validate(code, person)
+    ctx.window.refresh_status()
+    wait_until(lambda: ctx.page.conflicts.count() == 1, 8000)
+
+
 @screen("forum_out_of_range")
 def _forum_out_of_range(ctx: Context) -> None:
     hub = _hub(ctx)

@@ -22,6 +22,7 @@ from tests.ui_helpers import SilentAnnouncement, SilentBrowser, let_go, open_win
 from ui.desk_pages import CodePage, PersonPage
 from ui.forum_main_page import MainDeskPage
 from ui.forum_pages import ForumChoicePage, JoinedPage, JoinPage
+from ui.records import RecordPage
 
 CLUB = {"name": "Étoile sportive d'Hérouville", "siret": VALID_SIRET, "rna": "W751234567"}
 OTHER_CLUB = {"name": "Cercle d'escrime de Caen", "siret": "35600000000048", "rna": "W141234567"}
@@ -292,6 +293,51 @@ def test_out_of_range_the_desk_goes_on_alone_and_the_status_area_says_since_when
     Keyboard(qtbot).type("25bcdefghj")  # the main desk cannot be asked: no dialog, on
     qtbot.waitUntil(lambda: isinstance(current(window), PersonPage), timeout=3000)
     assert dialogs() == []
+
+
+def test_a_code_recorded_here_and_at_another_desk_is_listed_here_with_what_to_do(
+    qtbot, desk, hub, clock
+):
+    window = open_window(qtbot, desk, interval_s=0.2)
+    page = join_through_page(qtbot, window, hub)
+    qtbot.waitUntil(lambda: isinstance(current(window), JoinedPage), timeout=5000)
+    page = current(window)
+    assert not page.conflicts.isVisibleTo(page), "nothing to check yet"
+    paul = join_hub(f"127.0.0.1:{hub.port}", hub.new_code().code, "Paul")
+    with desk_client(paul) as client:  # Paul records it while this desk could not ask
+        client.redeem_batch([{
+            "idempotency_key": str(uuid.uuid4()), "code": "25-ABCD-EFGH",
+            "young_person": {"last_name": "Martin", "first_name": "Hugo",
+                             "birth_date": "2012-03-15"},
+            "recorded_at": (clock() - timedelta(minutes=6)).isoformat(),
+        }])  # fmt: skip
+    code, _ = desk.read_code("25-ABCD-EFGH")
+    saved = desk.validate(
+        code, desk.check_person("Martin", "Léa", "15032012", desk.season_of(code))
+    )
+    window.refresh_status()
+    qtbot.waitUntil(lambda: page.conflicts.count() == 1, timeout=8000)
+    assert page.conflicts_intro.text() == (
+        "1 code est enregistré à deux postes du forum. "
+        "1 inscription de ce poste est à vérifier : choisissez-la, puis ouvrez-la."
+    )
+    said = plain(page.conflicts.item(0).text())
+    assert said.startswith(
+        "Le code 25-ABCD-EFGH est aussi enregistré au poste « Paul », qui le garde. "
+        "L'inscription faite ici, pour Léa M., est à vérifier."
+    )
+    assert "rendez à la famille" in said and "chèque de caution" in said
+    qtbot.waitUntil(
+        lambda: "1 inscription à vérifier." in window.status.connection.text(), timeout=8000
+    )
+
+    page.conflicts.setFocus()
+    qtbot.keyClick(page.conflicts, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.open_button
+    qtbot.keyClick(page.open_button, Qt.Key.Key_Space)
+    record = current(window)
+    assert isinstance(record, RecordPage) and saved.receipt_no in record.title.text()
+    assert record.state.text() == "À vérifier"
 
 
 def test_a_desk_withdrawn_from_the_main_desk_is_refused_at_its_next_request(qtbot, desk):

@@ -150,12 +150,34 @@ class JoinFlow:
         page = JoinedPage(forum_texts.joined(main.get("club", ""), main.get("opened_by", "")))
         page.leave.connect(self._ask_leave)
         page.transfer.connect(lambda: transfer(self.forum, page.transfer_button))
+        page.open_record.connect(self.window.open_record)
         page.show_state(*self.state())
+        page.show_conflicts(*self.conflicts())
         self.window.show_page(page)
 
     def refresh(self, page) -> None:
         if isinstance(page, JoinedPage):
             page.show_state(*self.state())
+            page.show_conflicts(*self.conflicts())
+
+    def conflicts(self) -> tuple[str, list[tuple[str, int | None]]]:
+        """The codes recorded at two desks, as the main desk last said, each with the id
+        of this desk's registration to check (found here by its code), else None."""
+        conflicts = self.link.forum_conflicts()
+        if not conflicts:
+            return "", []
+        mine = {v.code: v for v in self.desk.to_check() if v.code}
+        lines = []
+        for c in conflicts:
+            own = mine.get(c["code"]) if c["here"] == "to_check" else None
+            name = f"{own.first_name} {own.last_name[:1]}." if own and own.last_name else ""
+            text = forum_texts.desk_conflict(
+                c["code"], c["here"], c["kept_desk"] or forum_texts.MAIN_DESK,
+                c["desk"] or forum_texts.A_DESK, name,
+            )  # fmt: skip
+            lines.append((text, own.id if own else None))
+        to_check_here = sum(1 for c in conflicts if c["here"] == "to_check")
+        return forum_texts.desk_conflicts_intro(len(conflicts), to_check_here), lines
 
     def state(self) -> tuple[str, str]:
         """What the joined page says of the main desk, and what to do."""

@@ -156,7 +156,7 @@ class MainDeskFlow:
         ]  # fmt: skip
         conflicts = [
             forum_texts.conflict(
-                c["code"], c["kept_desk"] or "poste principal", c["desk"] or "poste",
+                c["code"], c["kept_desk"] or forum_texts.MAIN_DESK, c["desk"] or forum_texts.A_DESK,
                 f"{c['first_name']} {c['last_name']}",
             )
             for c in hub.store.conflicts()

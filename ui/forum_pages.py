@@ -209,11 +209,13 @@ class JoinPage(Page):
 
 
 class JoinedPage(Page):
-    """The main desk this desk joined, whether it is in range, the USB key when there is
-    no network, and leaving the forum."""
+    """The main desk this desk joined, whether it is in range, the codes recorded at two
+    desks (the one of this desk to check opens from here), the USB key when there is no
+    network, and leaving the forum."""
 
     leave = Signal()
     transfer = Signal()
+    open_record = Signal(int)
 
     def __init__(self, joined_to: str, parent=None) -> None:
         super().__init__(forum_texts.JOINED_TITLE, joined_to, parent)
@@ -221,6 +223,23 @@ class JoinedPage(Page):
         self.todo = line()
         self.body.addWidget(self.state)
         self.body.addWidget(self.todo)
+
+        self.conflicts_title = section(forum_texts.CONFLICTS_TITLE)
+        self.conflicts_intro = line()
+        self.conflicts = WrappedList(forum_texts.CONFLICTS_TITLE, lines=4)
+        self.conflicts.currentItemChanged.connect(lambda *_: self._chosen())
+        self.conflicts.itemActivated.connect(lambda *_: self._open())
+        self.open_button = QPushButton(forum_texts.OPEN_CONFLICT)
+        self.open_button.setToolTip(forum_texts.OPEN_CONFLICT_HINT)
+        self.open_button.setAccessibleDescription(forum_texts.OPEN_CONFLICT_HINT)
+        self.open_button.clicked.connect(self._open)
+        self._conflict_row = button_row(self.open_button)
+        for widget in (self.conflicts_title, self.conflicts_intro, self.conflicts):
+            self.body.addWidget(widget)
+            widget.setVisible(False)
+        self.body.addLayout(self._conflict_row)
+        self.open_button.setVisible(False)
+
         self.transfer_button = QPushButton(usb_texts.TRANSFER)
         self.transfer_button.setToolTip(usb_texts.TRANSFER_HINT)
         self.transfer_button.setAccessibleDescription(usb_texts.TRANSFER_HINT)
@@ -242,5 +261,30 @@ class JoinedPage(Page):
         self.state.setAccessibleName(state)
         self.todo.setText(todo)
         self.todo.setVisible(bool(todo))
+        self._room()
+
+    def show_conflicts(self, intro: str, lines: list[tuple[str, int | None]]) -> None:
+        """The codes recorded at two desks: ``(text, validation id)`` lines, the id of
+        this desk's registration to check, else None. Nothing shown without any."""
+        shown = bool(lines)
+        changed = shown != self.conflicts.isVisibleTo(self) or intro != self.conflicts_intro.text()
+        self.conflicts_intro.setText(intro)
+        self.conflicts.show_lines(lines)
+        for widget in (self.conflicts_title, self.conflicts_intro, self.conflicts):
+            widget.setVisible(shown)
+        self.open_button.setVisible(any(key is not None for _, key in lines))
+        self._chosen()
+        if changed:
+            self._room()
+
+    def _chosen(self) -> None:
+        self.open_button.setEnabled(self.conflicts.current_key() is not None)
+
+    def _open(self) -> None:
+        key = self.conflicts.current_key()
+        if key is not None:
+            self.open_record.emit(int(key))
+
+    def _room(self) -> None:
         self.body.invalidate()  # a text that wraps on more lines: room for it
         self.column.updateGeometry()

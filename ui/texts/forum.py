@@ -113,7 +113,15 @@ def revoked(name: str) -> str:
 
 
 CONFLICTS_TITLE = "Codes à vérifier"
+MAIN_DESK, A_DESK = "poste principal", "poste"  # for a desk whose name is not known
 NO_CONFLICT = "Aucun code enregistré à deux postes."
+
+
+CONFLICT_TODO = (
+    "Si c'est le même jeune inscrit deux fois, annulez-la et rendez à la famille "
+    "ce qu'elle y a payé. "
+    "Sinon, ce code n'est pas le sien : demandez le bon code, ou gardez un chèque de caution."
+)
 
 
 def conflict(code: str, kept_desk: str, other_desk: str, name: str) -> str:
@@ -122,11 +130,50 @@ def conflict(code: str, kept_desk: str, other_desk: str, name: str) -> str:
     return (
         f"Le code {code} est enregistré à deux postes. "
         f"L'inscription du poste {quoted(kept_desk)} est gardée. "
-        f"Celle du poste {quoted(other_desk)} est à vérifier, pour {name}. "
-        "Si c'est le même jeune inscrit deux fois, annulez-la et rendez à la famille "
-        "ce qu'elle y a payé. "
-        "Sinon, ce code n'est pas le sien : demandez le bon code, ou gardez un chèque de caution."
+        f"Celle du poste {quoted(other_desk)} est à vérifier, pour {name}. {CONFLICT_TODO}"
     )
+
+
+def desk_conflict(code: str, here: str, kept_desk: str, other_desk: str, name: str) -> str:
+    """The same, as a desk of the forum says it: ``here`` is ``to_check`` (this desk's
+    registration, for ``name``, is the one to check), ``kept`` or ``""`` (neither is
+    this desk's)."""
+    if here == "to_check":
+        return (
+            f"Le code {code} est aussi enregistré au poste {quoted(kept_desk)}, qui le garde. "
+            f"L'inscription faite ici{f', pour {name},' if name else ''} est à vérifier. "
+            f"{CONFLICT_TODO}"
+        )
+    if here == "kept":
+        return (
+            f"Le code {code} enregistré ici l'est aussi au poste {quoted(other_desk)}. "
+            "L'inscription faite ici est gardée : rien à faire ici. "
+            f"Celle du poste {quoted(other_desk)} est à vérifier là-bas."
+        )
+    return (
+        f"Le code {code} est enregistré aux postes {quoted(kept_desk)} et "
+        f"{quoted(other_desk)}. L'inscription du poste {quoted(other_desk)} est à vérifier "
+        "là-bas."
+    )
+
+
+def desk_conflicts_intro(count: int, to_check_here: int) -> str:
+    """Above the list on a desk: how many codes, and how many are this desk's to check."""
+    codes = "1 code est enregistré" if count == 1 else f"{count} codes sont enregistrés"
+    if not to_check_here:
+        return f"{codes} à deux postes du forum. Aucune inscription de ce poste n'est à vérifier."
+    mine = (
+        "1 inscription de ce poste est à vérifier"
+        if to_check_here == 1
+        else f"{to_check_here} inscriptions de ce poste sont à vérifier"
+    )
+    return f"{codes} à deux postes du forum. {mine} : choisissez-la, puis ouvrez-la."
+
+
+OPEN_CONFLICT = "Ouvrir l'inscription à vérifier"
+OPEN_CONFLICT_HINT = (
+    "Ouvre l'inscription choisie, faite à ce poste, pour l'annuler si c'est le même jeune."
+)
 
 
 FORWARD_TITLE = "Service national"
