@@ -173,6 +173,16 @@ def fail_on_leftover_threads():
         interface.collect_if_due()
 
 
+@pytest.fixture(autouse=True)
+def windows_kept():
+    """The test's windows, kept alive until pytest-qt has closed them (before any
+    fixture's end: tests/ui_helpers.watch), then let go."""
+    yield
+    helpers = sys.modules.get("tests.ui_helpers")
+    if helpers is not None:
+        helpers.OPEN_WINDOWS.clear()
+
+
 @pytest.fixture
 def closes():
     """Closes at the end of the test what the test hands it, even when an assertion fails

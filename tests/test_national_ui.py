@@ -16,7 +16,7 @@ from sync.client import READ_TIMEOUT_S
 from sync.status import SyncStatus
 from tests.a11y import cut_off_problems, widget_problems
 from tests.tcp_proxy import FaultyProxy
-from tests.ui_helpers import PdfPrinters, let_go, open_admin_task, services_for
+from tests.ui_helpers import PdfPrinters, open_admin_task, services_for, watch
 from ui.app import make_application
 from ui.national_pages import EnrolPage, ToCheckPage
 from ui.window import MainWindow
@@ -36,7 +36,7 @@ def bridge(services):
 @pytest.fixture
 def window(qtbot, services):
     window = MainWindow(services, start_training=lambda w: None)
-    qtbot.addWidget(window, before_close_func=let_go)
+    watch(qtbot, window)
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)

@@ -136,6 +136,20 @@ def let_go(window: MainWindow) -> None:
     window.treasury.close()
 
 
+# pytest-qt holds a test's widgets by weak reference. A window in a reference cycle is
+# collected (by the interface thread's collector, ui/app.py) as soon as the test's frame
+# is gone, and pytest-qt would then never let it go: its connections would stay open.
+# The windows are kept here until pytest-qt has closed them (tests/conftest.py).
+OPEN_WINDOWS: list[MainWindow] = []
+
+
+def watch(qtbot, window: MainWindow) -> None:
+    """At the end of the test, ``window`` closes without asking (one left half typed
+    too) and lets go of what it opened; the desk is the test's to close."""
+    OPEN_WINDOWS.append(window)
+    qtbot.addWidget(window, before_close_func=let_go)
+
+
 def open_window(
     qtbot,
     desk: Desk,
@@ -146,9 +160,7 @@ def open_window(
     """The program's window over the test's desk (``options``: see :func:`services_for`)."""
     make_application([])
     window = MainWindow(services_for(desk, printers, settings, **options))
-    # At the end of a test, a window left half typed closes without asking; the desk is
-    # the test's to close.
-    qtbot.addWidget(window, before_close_func=let_go)
+    watch(qtbot, window)
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)
