@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import socket
+import sqlite3
 import ssl
 import sys
 import threading
@@ -41,6 +42,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app import backups
+from app.errors import StoreError
 from app.seasons import SeasonTable
 from sync.client import ApiClient, ApiError, Refused, RetryLater
 from sync.forum_store import ForumStore
@@ -517,6 +520,20 @@ class Hub:
 
     def devices(self) -> list[dict[str, Any]]:
         return self.store.devices()
+
+    def backup(self, folder: Path, now: datetime) -> backups.Backup | None:
+        """A checked copy of the forum's file in ``folder`` (the closing backup), read
+        while the main desk serves; None before the file exists."""
+        if not self.database.exists():
+            return None
+        try:
+            source = sqlite3.connect(f"{self.database.absolute().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error as error:
+            raise StoreError("unreadable") from error
+        try:
+            return backups.make_backup(source, folder, "forum", now)
+        finally:
+            source.close()
 
     def revoke(self, device_id: str) -> None:
         """ "Retirer ce poste": its token no longer works here."""

@@ -87,8 +87,7 @@ def write_bundle(
         "nonce": base64.b64encode(nonce).decode(),
         "sealed": base64.b64encode(sealed).decode(),
     }
-    stamp = now.strftime("%Y%m%d-%H%M%S")
-    path = folder / f"inscriptions-{_safe(desk_name)}-{stamp}{SUFFIX}"
+    path = _new_name(folder, f"inscriptions-{_safe(desk_name)}-{now.strftime('%Y%m%d-%H%M%S')}")
     partial = path.with_name(path.name + ".partiel")
     try:
         with open(partial, "wb") as out:
@@ -99,6 +98,17 @@ def write_bundle(
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise BundleError(storage_reason(error) or "write_failed", path=str(path)) from error
+    return path
+
+
+def _new_name(folder: Path, stem: str) -> Path:
+    """``stem`` with the bundle's suffix in ``folder``, numbered after a file already
+    there: two transfers in one second keep both files (a USB key's FAT has no links,
+    so the check is by name)."""
+    path, number = folder / f"{stem}{SUFFIX}", 1
+    while path.exists() or path.with_name(path.name + ".partiel").exists():
+        number += 1
+        path = folder / f"{stem}-{number}{SUFFIX}"
     return path
 
 

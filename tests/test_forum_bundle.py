@@ -12,7 +12,7 @@ from app.seasons import load_seasons
 from app.validations import State
 from sync.engine import SyncEngine
 from sync.forum import Hub
-from sync.forum_bundle import BundleError, import_bundle
+from sync.forum_bundle import BundleError, import_bundle, write_bundle
 from sync.link import NationalLink
 from tests.factories import DESK_DAY, Clock
 from tests.test_sync import codes, database, record
@@ -61,6 +61,19 @@ def test_a_bundle_adds_the_registrations_once_however_often_imported(tmp_path, d
     states = {row[0] for row in desk._conn.execute("SELECT state FROM validations")}
     assert states == {State.TO_SEND}  # held by the main desk, not yet national
     assert sum(r["source"] == "device" for r in hub.store.redemptions()) == 3
+
+
+def test_two_transfers_in_the_same_second_keep_both_files(tmp_path, desk, hub, clock):
+    link = joined_link(desk, hub)
+    forum = link.forum()
+    key = tmp_path / "usb"
+    key.mkdir()
+    sealing = {"device_id": forum.device_id, "token": link._token(), "desk_name": "Poste 2"}
+    written = [write_bundle(key, **sealing, items=[], report={}, now=clock()) for _ in range(3)]
+    assert len(set(written)) == 3 and sorted(p.name for p in key.iterdir()) == sorted(
+        p.name for p in written
+    )
+    assert [import_bundle(hub.store, p).desk_name for p in written] == ["Poste 2"] * 3
 
 
 def test_the_main_desk_keeps_the_names_sealed_on_disk(tmp_path, desk, hub):

@@ -8,11 +8,9 @@ with this computer's key). Kept in a folder of its own, the forum's copy is neve
 as a backup of the club's data. Both are made off the interface thread.
 """
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
-from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton
@@ -184,20 +182,6 @@ class ClosingPage(Page):
         self.close_button.setFocus()
 
 
-def _forum_copy(forum_db: Path, folder: Path, now: datetime) -> backups.Backup | None:
-    """A checked copy of the main desk's forum file, read while it serves."""
-    if not forum_db.exists():
-        return None
-    try:
-        source = sqlite3.connect(f"{forum_db.absolute().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as error:
-        raise StoreError("unreadable") from error
-    try:
-        return backups.make_backup(source, folder / FORUM_COPIES, "forum", now)
-    finally:
-        source.close()
-
-
 def make_closing_backup(main, page: ClosingPage, to_usb: bool) -> None:
     """The closing backup, in the folder chosen or the usual backups folder."""
     window, desk, hub = main.window, main.desk, main.link.hub
@@ -209,7 +193,6 @@ def make_closing_backup(main, page: ClosingPage, to_usb: bool) -> None:
         shell = window.shell
         folder = shell.paths.backups if shell is not None else default_paths().backups
     database = main.services.database or default_paths().database
-    forum_db = hub.database if hub is not None else None
     button = page.usb_button if to_usb else page.here_button
     busy = Busy(window, button, texts.BACKING_UP)
 
@@ -219,7 +202,7 @@ def make_closing_backup(main, page: ClosingPage, to_usb: bool) -> None:
             made = backups.make_backup(conn, folder, BACKUP_REASON, desk.now())
         finally:
             conn.close()
-        copy = _forum_copy(forum_db, folder, desk.now()) if forum_db is not None else None
+        copy = hub.backup(folder / FORUM_COPIES, desk.now()) if hub is not None else None
         if not all(backups.verify(b) for b in (made, copy) if b is not None):
             raise StoreError("backup_damaged")
         return made, copy
