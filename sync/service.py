@@ -112,25 +112,21 @@ class Contract:
     def __init__(self, spec_path: Path = SPEC) -> None:
         import yaml
         from jsonschema import Draft202012Validator, FormatChecker
-        from referencing import Registry, Resource
 
         spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
-        uri = "urn:passsport:api"
-        resource = Resource.from_contents(spec, default_specification=_draft())
-        registry = Registry().with_resource(uri, resource)
         checker = FormatChecker(("uuid", "date"))
 
         def validator(schema: dict) -> Any:
-            return Draft202012Validator(schema, registry=registry, format_checker=checker)
+            return Draft202012Validator(schema, format_checker=checker)
 
         def body(path: str) -> Any:
             content = spec["paths"][path]["post"]["requestBody"]["content"]
-            return validator(_anchored(content["application/json"]["schema"], uri))
+            return validator(_inlined(content["application/json"]["schema"], spec))
 
         self.enrolment = body("/v1/devices")
         self.check = body("/v1/codes:check")
         self.cancel = body("/v1/redemptions/{redemption_id}/cancel")
-        self.item = validator({"$ref": uri + "#/components/schemas/RedemptionItem"})
+        self.item = validator(_inlined({"$ref": "#/components/schemas/RedemptionItem"}, spec))
         self.version = spec["info"]["version"]
 
     @staticmethod
@@ -146,22 +142,25 @@ class Contract:
         return f"{'.'.join(parts) or 'body'}: breaks the contract ({error.validator})"
 
 
-def _draft() -> Any:
-    from referencing.jsonschema import DRAFT202012
-
-    return DRAFT202012
-
-
-def _anchored(schema: Any, uri: str) -> Any:
-    """``schema`` with its local ``$ref`` made absolute, to resolve against the spec."""
-    if isinstance(schema, dict):
-        return {
-            key: (uri + value if key == "$ref" else _anchored(value, uri))
-            for key, value in schema.items()
-        }
+def _inlined(schema: Any, spec: dict, depth: int = 0) -> Any:
+    """``schema`` with each local ``$ref`` replaced by what it names, once, here: the
+    validator then never looks a reference up (most of its time on a batch of items).
+    A reference beside other keywords keeps them, through ``allOf``, as 2020-12 reads it."""
+    if depth > 32:
+        raise ValueError("the contract's schemas refer to each other in a loop")
     if isinstance(schema, list):
-        return [_anchored(value, uri) for value in schema]
-    return schema
+        return [_inlined(value, spec, depth) for value in schema]
+    if not isinstance(schema, dict):
+        return schema
+    inner = {key: _inlined(value, spec, depth) for key, value in schema.items() if key != "$ref"}
+    ref = schema.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return inner if ref is None else {**inner, "$ref": ref}
+    target: Any = spec
+    for part in ref[2:].split("/"):
+        target = target[part.replace("~1", "/").replace("~0", "~")]
+    named = _inlined(target, spec, depth + 1)
+    return {"allOf": [named], **inner} if inner else named
 
 
 @cache
