@@ -57,6 +57,10 @@ _LEFTOVER = re.compile(
     rf"|{re.escape(PREFIX)}.+{re.escape(SUFFIX)}(-journal|-wal|-shm)"
 )
 
+# The folder, beside the club's copies, of the copies of a forum's main desk's own file
+# (made at the closing of the forum): never offered as a restore of the club's database.
+FORUM_COPIES = "forum"
+
 
 @dataclass(frozen=True)
 class Backup:

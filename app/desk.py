@@ -266,7 +266,7 @@ class Desk:
         years = sorted({*retention.held_seasons(self._conn), *(s.year for s in self.seasons)})
         erased = retention.erase_seasons(self._conn, years, self.now())
         self._index = search.SearchIndex()
-        retention.erase_in_copies(self._conn, [folder], years, self.now())
+        retention.erase_in_copies(self._conn, [folder], years, self.now(), self.seasons)
         return erased
 
     # The season table (app/season_files.py)

@@ -110,20 +110,31 @@ def purge_copies(
     """Erase the same personal data in every copy the program made: the backups in
     ``folders`` and the data set aside beside the database of ``conn``. Returns how many
     copies were rewritten or, when that fails (a full disk, a read-only folder), deleted."""
-    return erase_in_copies(conn, folders, expired_seasons(seasons, now, months), now)
+    return erase_in_copies(conn, folders, expired_seasons(seasons, now, months), now, seasons)
 
 
 def erase_in_copies(
-    conn: sqlite3.Connection, folders: Iterable[Path], years: list[int], now: datetime
+    conn: sqlite3.Connection,
+    folders: Iterable[Path],
+    years: list[int],
+    now: datetime,
+    seasons: SeasonTable,
 ) -> int:
-    """Erase the personal data of ``years`` in every copy, as :func:`purge_copies`."""
+    """Erase the personal data of ``years`` in every copy, as :func:`purge_copies`. The
+    copies of a forum's main desk (``backups.FORUM_COPIES`` in each folder) are deleted
+    once every season they can hold is among ``years``: those opened by their date."""
     if not years:
         return 0
     database = Path(conn.execute("PRAGMA database_list").fetchone()[2])
     copies = [*backups.list_set_aside(database)]
+    reached = 0
     for folder in folders:
         copies += backups.list_backups(folder)
-    reached = 0
+        for forum_copy in backups.list_backups(folder / backups.FORUM_COPIES):
+            held = {s.year for s in seasons if s.entry_opens <= forum_copy.made_at.date()}
+            if held <= set(years):
+                backups.remove(forum_copy)
+                reached += 1
     for copy in copies:
         if not _holds(copy.path, years):
             continue

@@ -120,6 +120,23 @@ def test_after_the_control_period_names_are_erased_and_money_proof_stays(desk, c
     assert purge(desk._conn, desk.seasons, later) == 0, "nothing twice"
 
 
+def test_a_forum_copy_goes_once_the_control_period_of_its_season_is_over(desk, clock, tmp_path):
+    """The closing backup of a forum keeps the main desk's file (sealed names of every desk)
+    in the backups' forum folder: no longer than the club's own data."""
+    paths = default_paths()
+    forum_file = sqlite3.connect(tmp_path / "forum.sqlite3")
+    forum_file.execute("CREATE TABLE redemptions (last_name TEXT)")
+    forum_file.commit()
+    copy = make_backup(forum_file, paths.backups / "forum", "forum", clock())
+    forum_file.close()
+    clock.now = datetime(2026, 6, 1, tzinfo=UTC)  # the 2025 season's control goes on
+    desk.housekeeping(paths.backups, 30, 24)
+    assert copy.path.exists()
+    clock.now = datetime(2028, 3, 1, tzinfo=UTC)
+    desk.housekeeping(paths.backups, 30, 24)
+    assert not copy.path.exists() and not copy.checksum_path.exists()
+
+
 def test_an_early_purge_erases_nothing(desk):
     plant(desk)
     assert purge(desk._conn, desk.seasons, datetime(2026, 6, 1, tzinfo=UTC)) == 0

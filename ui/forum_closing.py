@@ -30,7 +30,6 @@ from ui.texts import forum_closing as texts
 from ui.widgets import Page
 
 BACKUP_REASON = "cloture-forum"
-FORUM_COPIES = "forum"  # the folder, beside the club's copy, of the forum file's copy
 
 
 @dataclass(frozen=True)
@@ -202,7 +201,7 @@ def make_closing_backup(main, page: ClosingPage, to_usb: bool) -> None:
             made = backups.make_backup(conn, folder, BACKUP_REASON, desk.now())
         finally:
             conn.close()
-        copy = hub.backup(folder / FORUM_COPIES, desk.now()) if hub is not None else None
+        copy = hub.backup(folder / backups.FORUM_COPIES, desk.now()) if hub is not None else None
         if not all(backups.verify(b) for b in (made, copy) if b is not None):
             raise StoreError("backup_damaged")
         return made, copy
