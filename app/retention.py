@@ -79,12 +79,6 @@ def erase_seasons(conn: sqlite3.Connection, years: list[int], now: datetime) -> 
     return erased
 
 
-def held_seasons(conn: sqlite3.Connection) -> list[int]:
-    """The seasons of which the database still holds personal data."""
-    rows = conn.execute("SELECT DISTINCT season FROM validations WHERE last_name != ''")
-    return [row[0] for row in rows]
-
-
 def _holds(path: Path, years: list[int]) -> bool:
     """Whether a copy still holds personal data of ``years`` (read without changing it).
     A copy SQLite cannot read holds nothing it could give back."""
@@ -131,7 +125,8 @@ def erase_in_copies(
     for folder in folders:
         copies += backups.list_backups(folder)
         for forum_copy in backups.list_backups(folder / backups.FORUM_COPIES):
-            held = {s.year for s in seasons if s.entry_opens <= forum_copy.made_at.date()}
+            made_on = forum_copy.made_at.astimezone().date()  # the club's day
+            held = {s.year for s in seasons if s.entry_opens <= made_on}
             if held <= set(years):
                 backups.remove(forum_copy)
                 reached += 1

@@ -160,7 +160,7 @@ def _inlined(schema: Any, spec: dict, depth: int = 0) -> Any:
     for part in ref[2:].split("/"):
         target = target[part.replace("~1", "/").replace("~0", "~")]
     named = _inlined(target, spec, depth + 1)
-    return {"allOf": [named], **inner} if inner else named
+    return {**inner, "allOf": [named, *inner.get("allOf", [])]} if inner else named
 
 
 @cache

@@ -339,6 +339,19 @@ def test_a_code_recorded_here_and_at_another_desk_is_listed_here_with_what_to_do
     assert isinstance(record, RecordPage) and saved.receipt_no in record.title.text()
     assert record.state.text() == "À vérifier"
 
+    desk.cancel(saved.id, "Même jeune inscrit au poste de Paul")  # the family is paid back
+    window.forum.open()
+    page = current(window)
+    assert plain(page.conflicts.item(0).text()) == (
+        "Le code 25-ABCD-EFGH est aussi enregistré au poste « Paul », qui le garde. "
+        "L'inscription faite ici, pour Léa M., est annulée : plus rien à faire."
+    )
+    assert page.conflicts_intro.text() == (
+        "1 code est enregistré à deux postes du forum. "
+        "Aucune inscription de ce poste n'est à vérifier."
+    )
+    assert not page.open_button.isVisibleTo(page)
+
 
 def test_a_desk_withdrawn_from_the_main_desk_is_refused_at_its_next_request(qtbot, desk):
     window = open_window(qtbot, desk)

@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.club import LOCAL_LAW
 from app.errors import KnownError
+from app.logs import get_logger
 from app.paths import default_paths
+from app.validations import State
 from sync.forum import RetryLater, join_hub, leave_hub
 from sync.pairing import PairingRefused
 from ui.actions import attempt
@@ -21,6 +23,7 @@ from ui.forum_usb import transfer
 from ui.texts import errors as errors_texts
 from ui.texts import forum as forum_texts
 
+log = get_logger("forum")
 _ADDRESS_REASONS = ("unreachable", "timeout", "bad_address", "bad_answer")
 
 
@@ -111,7 +114,7 @@ class JoinFlow:
             self.window.tasks.run(
                 lambda: leave_hub(joined.url, joined.certificate_pem, joined.token),
                 lambda _: None,
-                lambda error: None,
+                lambda error: log.info("the other club's main desk was not told (%s)", error),
             )
             return
         note = ""
@@ -160,24 +163,32 @@ class JoinFlow:
             page.show_state(*self.state())
             page.show_conflicts(*self.conflicts())
 
-    def conflicts(self) -> tuple[str, list[tuple[str, int | None]]]:
-        """The codes recorded at two desks, as the main desk last said, each with the id
-        of this desk's registration to check (found here by its code), else None."""
+    def conflicts(self) -> tuple[str, list[tuple[str, str]], dict[str, int]]:
+        """The codes recorded at two desks, as the main desk last said: the intro, the
+        ``(text, code)`` lines, and the id of this desk's registration still to check,
+        by code (found here by its code: once cancelled, it is said so, not to open)."""
         conflicts = self.link.forum_conflicts()
         if not conflicts:
-            return "", []
-        mine = {v.code: v for v in self.desk.to_check() if v.code}
-        lines = []
+            return "", [], {}
+        lines, openable = [], {}
         for c in conflicts:
-            own = mine.get(c["code"]) if c["here"] == "to_check" else None
+            code, here, own = c["code"], c["here"], None
+            if here == "to_check":
+                held = [v for v in self.desk.find(code) if v.code == code]
+                own = next((v for v in held if v.state is State.TO_CHECK), None)
+                if own is None and any(v.cancelled_at is not None for v in held):
+                    here = "cancelled"
+                    own = next(v for v in held if v.cancelled_at is not None)
             name = f"{own.first_name} {own.last_name[:1]}." if own and own.last_name else ""
             text = forum_texts.desk_conflict(
-                c["code"], c["here"], c["kept_desk"] or forum_texts.MAIN_DESK,
+                code, here, c["kept_desk"] or forum_texts.MAIN_DESK,
                 c["desk"] or forum_texts.A_DESK, name,
             )  # fmt: skip
-            lines.append((text, own.id if own else None))
-        to_check_here = sum(1 for c in conflicts if c["here"] == "to_check")
-        return forum_texts.desk_conflicts_intro(len(conflicts), to_check_here), lines
+            lines.append((text, code))
+            if own is not None and here == "to_check":
+                openable[code] = own.id
+        intro = forum_texts.desk_conflicts_intro(len(conflicts), len(openable))
+        return intro, lines, openable
 
     def state(self) -> tuple[str, str]:
         """What the joined page says of the main desk, and what to do."""

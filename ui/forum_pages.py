@@ -224,10 +224,10 @@ class JoinedPage(Page):
         self.body.addWidget(self.state)
         self.body.addWidget(self.todo)
 
+        self._openable: dict[str, int] = {}  # this desk's registration to check, by code
         self.conflicts_title = section(forum_texts.CONFLICTS_TITLE)
         self.conflicts_intro = line()
         self.conflicts = WrappedList(forum_texts.CONFLICTS_TITLE, lines=4)
-        self.conflicts.currentItemChanged.connect(lambda *_: self._chosen())
         self.conflicts.itemActivated.connect(lambda *_: self._open())
         self.open_button = QPushButton(forum_texts.OPEN_CONFLICT)
         self.open_button.setToolTip(forum_texts.OPEN_CONFLICT_HINT)
@@ -263,27 +263,35 @@ class JoinedPage(Page):
         self.todo.setVisible(bool(todo))
         self._room()
 
-    def show_conflicts(self, intro: str, lines: list[tuple[str, int | None]]) -> None:
-        """The codes recorded at two desks: ``(text, validation id)`` lines, the id of
-        this desk's registration to check, else None. Nothing shown without any."""
+    def show_conflicts(
+        self, intro: str, lines: list[tuple[str, str]], openable: dict[str, int]
+    ) -> None:
+        """The codes recorded at two desks: ``(text, code)`` lines, and the id of this
+        desk's registration to check, by code. Nothing shown without any. The first
+        line to check is chosen when the list is new, so that the button is reached."""
         shown = bool(lines)
         changed = shown != self.conflicts.isVisibleTo(self) or intro != self.conflicts_intro.text()
+        fresh = self.conflicts.count() == 0
+        self._openable = openable
         self.conflicts_intro.setText(intro)
         self.conflicts.show_lines(lines)
+        if fresh and openable:
+            first = next(row for row, (_, code) in enumerate(lines) if code in openable)
+            self.conflicts.setCurrentRow(first)
         for widget in (self.conflicts_title, self.conflicts_intro, self.conflicts):
             widget.setVisible(shown)
-        self.open_button.setVisible(any(key is not None for _, key in lines))
-        self._chosen()
+        self.open_button.setVisible(bool(openable))
         if changed:
             self._room()
 
-    def _chosen(self) -> None:
-        self.open_button.setEnabled(self.conflicts.current_key() is not None)
-
     def _open(self) -> None:
-        key = self.conflicts.current_key()
-        if key is not None:
-            self.open_record.emit(int(key))
+        """The line chosen if it is this desk's to check, else the first that is: the
+        button is never disabled (it would leave the Tab order)."""
+        chosen = self._openable.get(self.conflicts.current_key())
+        if chosen is None and self._openable:
+            chosen = next(iter(self._openable.values()))
+        if chosen is not None:
+            self.open_record.emit(chosen)
 
     def _room(self) -> None:
         self.body.invalidate()  # a text that wraps on more lines: room for it

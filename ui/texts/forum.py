@@ -136,8 +136,14 @@ def conflict(code: str, kept_desk: str, other_desk: str, name: str) -> str:
 
 def desk_conflict(code: str, here: str, kept_desk: str, other_desk: str, name: str) -> str:
     """The same, as a desk of the forum says it: ``here`` is ``to_check`` (this desk's
-    registration, for ``name``, is the one to check), ``kept`` or ``""`` (neither is
-    this desk's)."""
+    registration, for ``name``, is the one to check), ``cancelled`` (it was, and is
+    cancelled now), ``kept`` or ``""`` (neither is this desk's)."""
+    if here == "cancelled":
+        return (
+            f"Le code {code} est aussi enregistré au poste {quoted(kept_desk)}, qui le garde. "
+            f"L'inscription faite ici{f', pour {name},' if name else ''} est annulée : "
+            "plus rien à faire."
+        )
     if here == "to_check":
         return (
             f"Le code {code} est aussi enregistré au poste {quoted(kept_desk)}, qui le garde. "
@@ -147,7 +153,7 @@ def desk_conflict(code: str, here: str, kept_desk: str, other_desk: str, name: s
     if here == "kept":
         return (
             f"Le code {code} enregistré ici l'est aussi au poste {quoted(other_desk)}. "
-            "L'inscription faite ici est gardée : rien à faire ici. "
+            "L'inscription faite ici est gardée : rien à faire. "
             f"Celle du poste {quoted(other_desk)} est à vérifier là-bas."
         )
     return (
@@ -163,11 +169,12 @@ def desk_conflicts_intro(count: int, to_check_here: int) -> str:
     if not to_check_here:
         return f"{codes} à deux postes du forum. Aucune inscription de ce poste n'est à vérifier."
     mine = (
-        "1 inscription de ce poste est à vérifier"
+        "1 inscription de ce poste est à vérifier : choisissez-la, puis ouvrez-la."
         if to_check_here == 1
-        else f"{to_check_here} inscriptions de ce poste sont à vérifier"
+        else f"{to_check_here} inscriptions de ce poste sont à vérifier : "
+        "choisissez-en une, puis ouvrez-la."
     )
-    return f"{codes} à deux postes du forum. {mine} : choisissez-la, puis ouvrez-la."
+    return f"{codes} à deux postes du forum. {mine}"
 
 
 OPEN_CONFLICT = "Ouvrir l'inscription à vérifier"
