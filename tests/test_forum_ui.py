@@ -106,6 +106,18 @@ def desk_client(joined) -> ApiClient:
     return ApiClient(joined.url, joined.token, verify=pinned_context(joined.certificate_pem))
 
 
+def paul_records(hub: Hub, first_name: str, clock) -> None:
+    """Paul, another desk of the forum, recorded 25-ABCD-EFGH 6 minutes ago."""
+    paul = join_hub(f"127.0.0.1:{hub.port}", hub.new_code().code, "Paul")
+    with desk_client(paul) as client:
+        client.redeem_batch([{
+            "idempotency_key": str(uuid.uuid4()), "code": "25-ABCD-EFGH",
+            "young_person": {"last_name": "Martin", "first_name": first_name,
+                             "birth_date": "2012-03-15"},
+            "recorded_at": (clock() - timedelta(minutes=6)).isoformat(),
+        }])  # fmt: skip
+
+
 def test_opening_the_main_desk_shows_a_code_and_the_desks_that_join(qtbot, desk):
     window = open_window(qtbot, desk)
     choice = open_forum(qtbot, window)
@@ -229,14 +241,7 @@ def test_a_main_desk_out_of_reach_or_of_another_club_is_said_and_nothing_is_join
 
 
 def test_the_live_check_shows_the_duplicate_screen_naming_the_other_desk(qtbot, desk, hub, clock):
-    paul = join_hub(f"127.0.0.1:{hub.port}", hub.new_code().code, "Paul")
-    with desk_client(paul) as client:
-        client.redeem_batch([{
-            "idempotency_key": str(uuid.uuid4()), "code": "25-ABCD-EFGH",
-            "young_person": {"last_name": "Martin", "first_name": "Léa",
-                             "birth_date": "2012-03-15"},
-            "recorded_at": (clock() - timedelta(minutes=6)).isoformat(),
-        }])  # fmt: skip
+    paul_records(hub, "Léa", clock)
     window = open_window(qtbot, desk)
     join_through_page(qtbot, window, hub)
     qtbot.waitUntil(lambda: isinstance(current(window), JoinedPage), timeout=5000)
@@ -303,14 +308,7 @@ def test_a_code_recorded_here_and_at_another_desk_is_listed_here_with_what_to_do
     qtbot.waitUntil(lambda: isinstance(current(window), JoinedPage), timeout=5000)
     page = current(window)
     assert not page.conflicts.isVisibleTo(page), "nothing to check yet"
-    paul = join_hub(f"127.0.0.1:{hub.port}", hub.new_code().code, "Paul")
-    with desk_client(paul) as client:  # Paul records it while this desk could not ask
-        client.redeem_batch([{
-            "idempotency_key": str(uuid.uuid4()), "code": "25-ABCD-EFGH",
-            "young_person": {"last_name": "Martin", "first_name": "Hugo",
-                             "birth_date": "2012-03-15"},
-            "recorded_at": (clock() - timedelta(minutes=6)).isoformat(),
-        }])  # fmt: skip
+    paul_records(hub, "Hugo", clock)  # while this desk could not ask
     code, _ = desk.read_code("25-ABCD-EFGH")
     saved = desk.validate(
         code, desk.check_person("Martin", "Léa", "15032012", desk.season_of(code))

@@ -233,11 +233,10 @@ class JoinedPage(Page):
         self.open_button.setToolTip(forum_texts.OPEN_CONFLICT_HINT)
         self.open_button.setAccessibleDescription(forum_texts.OPEN_CONFLICT_HINT)
         self.open_button.clicked.connect(self._open)
-        self._conflict_row = button_row(self.open_button)
         for widget in (self.conflicts_title, self.conflicts_intro, self.conflicts):
             self.body.addWidget(widget)
             widget.setVisible(False)
-        self.body.addLayout(self._conflict_row)
+        self.body.addLayout(button_row(self.open_button))
         self.open_button.setVisible(False)
 
         self.transfer_button = QPushButton(usb_texts.TRANSFER)

@@ -138,18 +138,14 @@ def desk_conflict(code: str, here: str, kept_desk: str, other_desk: str, name: s
     """The same, as a desk of the forum says it: ``here`` is ``to_check`` (this desk's
     registration, for ``name``, is the one to check), ``cancelled`` (it was, and is
     cancelled now), ``kept`` or ``""`` (neither is this desk's)."""
-    if here == "cancelled":
-        return (
+    if here in ("cancelled", "to_check"):
+        checked = (
             f"Le code {code} est aussi enregistré au poste {quoted(kept_desk)}, qui le garde. "
-            f"L'inscription faite ici{f', pour {name},' if name else ''} est annulée : "
-            "plus rien à faire."
+            f"L'inscription faite ici{f', pour {name},' if name else ''}"
         )
-    if here == "to_check":
-        return (
-            f"Le code {code} est aussi enregistré au poste {quoted(kept_desk)}, qui le garde. "
-            f"L'inscription faite ici{f', pour {name},' if name else ''} est à vérifier. "
-            f"{CONFLICT_TODO}"
-        )
+        if here == "cancelled":
+            return f"{checked} est annulée : plus rien à faire."
+        return f"{checked} est à vérifier. {CONFLICT_TODO}"
     if here == "kept":
         return (
             f"Le code {code} enregistré ici l'est aussi au poste {quoted(other_desk)}. "
